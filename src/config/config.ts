@@ -1,0 +1,232 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+export const ENV_PREFIX = 'OPENCODE_MULTI_AUTH_';
+
+export const STRATEGIES = ['sticky', 'round-robin', 'least-used'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
+
+const duration = (min: number, max: number) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < min || ms > max) {
+      ctx.addIssue({ code: 'custom', message: 'not a duration in range' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+interface SettingSpec<T> {
+  /** Variable name without the prefix. */
+  name: string;
+  /** What the README and error messages say is accepted. */
+  accepts: string;
+  schema: z.ZodType<T, string>;
+  fallback: (env: NodeJS.ProcessEnv) => T;
+  description: string;
+}
+
+function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
+  return spec;
+}
+
+function defaultStoreDir(env: NodeJS.ProcessEnv): string {
+  const configHome = env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config');
+  return path.join(configHome, 'opencode-multi-auth');
+}
+
+/**
+ * Every setting the plugin reads, in the order the README documents them.
+ * The key is the config field; `name` is the variable after `OPENCODE_MULTI_AUTH_`.
+ */
+export const SETTINGS = {
+  storeDir: setting({
+    name: 'STORE_DIR',
+    accepts: 'a directory path',
+    schema: z.string().min(1).transform((dir) => path.resolve(dir)),
+    fallback: defaultStoreDir,
+    description: 'Where `accounts.json` lives. Default `$XDG_CONFIG_HOME/opencode-multi-auth`, else `~/.config/opencode-multi-auth`.',
+  }),
+  codexBaseUrl: setting({
+    name: 'CODEX_BASE_URL',
+    accepts: 'an http(s) URL',
+    schema: url,
+    fallback: () => 'https://chatgpt.com/backend-api',
+    description: 'The Codex backend. Model requests go to `{base}/codex/responses`, usage to `{base}/codex/usage`.',
+  }),
+  authIssuer: setting({
+    name: 'AUTH_ISSUER',
+    accepts: 'an http(s) URL',
+    schema: url,
+    fallback: () => 'https://auth.openai.com',
+    description: 'The OAuth issuer used for sign-in and token refresh.',
+  }),
+  refreshQueueConcurrency: setting({
+    name: 'REFRESH_QUEUE_CONCURRENCY',
+    accepts: 'a whole number from 1 to 20',
+    schema: integer(1, 20),
+    fallback: () => 5,
+    description: 'How many usage refreshes may be in flight at once.',
+  }),
+  usageRefreshInterval: setting({
+    name: 'USAGE_REFRESH_INTERVAL',
+    accepts: 'a duration from 30s to 24h, e.g. `5m`',
+    schema: duration(30_000, 86_400_000),
+    fallback: () => 5 * 60_000,
+    description: 'How often the background refresher re-reads the usage of accounts that matter (spread with jitter).',
+  }),
+  strategy: setting({
+    name: 'STRATEGY',
+    accepts: STRATEGIES.join(', '),
+    schema: z.enum(STRATEGIES),
+    fallback: (): Strategy => 'sticky',
+    description: '`sticky` keeps a session on its account (warm prompt cache); `round-robin` spreads requests; `least-used` picks the most headroom every time.',
+  }),
+  pauseAtPercent: setting({
+    name: 'PAUSE_AT_PERCENT',
+    accepts: 'a whole number from 1 to 100',
+    schema: integer(1, 100),
+    fallback: () => 100,
+    description: 'An account is left out while any usage window is at or above this percent used.',
+  }),
+  snapshotStaleAfter: setting({
+    name: 'SNAPSHOT_STALE_AFTER',
+    accepts: 'a duration from 1m to 7d, e.g. `2h`',
+    schema: duration(60_000, 7 * 86_400_000),
+    fallback: () => 2 * 3_600_000,
+    description: 'A usage snapshot older than this no longer pauses an account.',
+  }),
+  maxRetryWait: setting({
+    name: 'MAX_RETRY_WAIT',
+    accepts: 'a duration from 0s to 10m, e.g. `30s`',
+    schema: duration(0, 600_000),
+    fallback: () => 30_000,
+    description: 'When every account is out for at most this long, OpenCode is told to retry after the wait; longer waits fail at once with the reason.',
+  }),
+  requestTimeout: setting({
+    name: 'REQUEST_TIMEOUT',
+    accepts: 'a duration from 1s to 10m, e.g. `90s`',
+    schema: duration(1_000, 600_000),
+    fallback: () => 120_000,
+    description: 'How long to wait for the response headers of a model request before trying another account.',
+  }),
+  tokenRefreshMargin: setting({
+    name: 'TOKEN_REFRESH_MARGIN',
+    accepts: 'a duration from 0s to 1h, e.g. `5m`',
+    schema: duration(0, 3_600_000),
+    fallback: () => 5 * 60_000,
+    description: 'Access tokens are refreshed this long before they expire.',
+  }),
+  models: setting({
+    name: 'MODELS',
+    accepts: 'a comma-separated list of model ids, each optionally prefixed with + (add) or - (remove)',
+    schema: z
+      .string()
+      .regex(/^\s*[+-]?[\w.:-]+\s*(,\s*[+-]?[\w.:-]+\s*)*$/)
+      .transform((text) => text.split(',').map((item) => item.trim())),
+    fallback: (): string[] => [],
+    description: 'Adds (`+gpt-x`) or removes (`-gpt-y`) models from the built-in Codex model list.',
+  }),
+  logLevel: setting({
+    name: 'LOG_LEVEL',
+    accepts: LOG_LEVELS.join(', '),
+    schema: z.enum(LOG_LEVELS),
+    fallback: (): LogLevel => 'warn',
+    description: 'How much the plugin logs. `debug` writes a decision record for every request (tokens redacted).',
+  }),
+  logFile: setting({
+    name: 'LOG_FILE',
+    accepts: 'a file path',
+    schema: z.string().min(1).transform((file) => path.resolve(file)),
+    fallback: (env): string => path.join(defaultStoreDir(env), 'plugin.log'),
+    description: 'Where the plugin writes its log inside OpenCode (OpenCode owns the terminal). Default `plugin.log` beside the store.',
+  }),
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: ReturnType<Settings[K]['fallback']> };
+
+/** One environment variable whose value was not accepted. */
+export interface ConfigProblem {
+  variable: string;
+  value: string;
+  accepts: string;
+  message: string;
+}
+
+export class InvalidConfigError extends Error {
+  override readonly name = 'InvalidConfigError';
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map((problem) => problem.message).join('\n'));
+  }
+}
+
+function describeProblem(variable: string, value: string, accepts: string): ConfigProblem {
+  const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+  return {
+    variable,
+    value: shown,
+    accepts,
+    message: `${variable}=${JSON.stringify(shown)} is not valid: expected ${accepts}. Using the default instead.`,
+  };
+}
+
+/**
+ * Reads every `OPENCODE_MULTI_AUTH_*` variable. A value that is not accepted is reported in `problems`
+ * and that one setting keeps its default, so a typo never takes OpenCode down.
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): { config: Config; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SETTINGS) as [string, SettingSpec<unknown>][]) {
+    const variable = ENV_PREFIX + spec.name;
+    const raw = env[variable];
+    if (raw === undefined || raw.trim() === '') {
+      config[key] = spec.fallback(env);
+      continue;
+    }
+    const parsed = spec.schema.safeParse(raw);
+    if (parsed.success) {
+      config[key] = parsed.data;
+    } else {
+      problems.push(describeProblem(variable, raw, spec.accepts));
+      config[key] = spec.fallback(env);
+    }
+  }
+  for (const variable of Object.keys(env)) {
+    if (!variable.startsWith(ENV_PREFIX)) continue;
+    const name = variable.slice(ENV_PREFIX.length);
+    if (!Object.values(SETTINGS).some((spec) => spec.name === name)) {
+      problems.push({
+        variable,
+        value: '',
+        accepts: 'a known setting',
+        message: `${variable} is not a setting of opencode-multi-auth-codex (known: ${Object.values(SETTINGS)
+          .map((spec) => spec.name)
+          .join(', ')}). It is ignored.`,
+      });
+    }
+  }
+  return { config: config as Config, problems };
+}
+
+/** Like {@link readConfig}, but any problem is an error: for the command-line tool, where the user can fix it now. */
+export function readConfigStrict(env: NodeJS.ProcessEnv = process.env): Config {
+  const { config, problems } = readConfig(env);
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+  return config;
+}

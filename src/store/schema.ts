@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+/** The version this build writes. A file with a higher version is refused, never overwritten. */
+export const STORE_VERSION = 1;
+
+export const SNAPSHOT_SOURCES = ['usage-endpoint', 'response-headers', 'probe', 'codex-cli'] as const;
+export type SnapshotSource = (typeof SNAPSHOT_SOURCES)[number];
+
+/** One usage window as last observed. `usedPercent` is percent USED (0 = fresh, 100 = exhausted). */
+export const WindowSnapshotSchema = z.object({
+  usedPercent: z.number().min(0),
+  windowMinutes: z.number().positive().optional(),
+  /** When the window resets, epoch ms. */
+  resetsAt: z.number().optional(),
+  /** When this was observed, epoch ms. A snapshot without one counts as fresh. */
+  observedAt: z.number().optional(),
+  source: z.enum(SNAPSHOT_SOURCES),
+});
+export type WindowSnapshot = z.infer<typeof WindowSnapshotSchema>;
+
+export const CreditsSchema = z.object({
+  hasCredits: z.boolean().optional(),
+  unlimited: z.boolean().optional(),
+  balance: z.string().optional(),
+  observedAt: z.number().optional(),
+});
+export type Credits = z.infer<typeof CreditsSchema>;
+
+export const UsageSchema = z.object({
+  fiveHour: WindowSnapshotSchema.optional(),
+  weekly: WindowSnapshotSchema.optional(),
+  credits: CreditsSchema.optional(),
+  /** Other limit families (`x-<name>-*` headers, `additional_rate_limits`), keyed by name. */
+  additional: z.record(z.string(), z.object({ fiveHour: WindowSnapshotSchema.optional(), weekly: WindowSnapshotSchema.optional() })).optional(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+export const TokensSchema = z.object({
+  accessToken: z.string().min(1),
+  refreshToken: z.string().min(1),
+  idToken: z.string().optional(),
+  /** Access token expiry, epoch ms. */
+  expiresAt: z.number(),
+  /** When this token set was obtained (sign-in or refresh), epoch ms. The newest rotation wins a merge. */
+  obtainedAt: z.number(),
+});
+export type Tokens = z.infer<typeof TokensSchema>;
+
+export const ReloginRequiredSchema = z.object({
+  reason: z.string(),
+  at: z.number(),
+});
+
+export const HealthSchema = z.object({
+  /** The refresh token is dead; only a new sign-in brings the account back. */
+  reloginRequired: ReloginRequiredSchema.optional(),
+  /** No requests until then (quota, burst limit, challenge), epoch ms. Only ever extended. */
+  cooldownUntil: z.number().optional(),
+  cooldownReason: z.string().optional(),
+  workspaceDeactivatedUntil: z.number().optional(),
+  /** Model id -> epoch ms until which the model is treated as unavailable on this account. */
+  unsupportedModels: z.record(z.string(), z.number()).optional(),
+  lastError: z.object({ message: z.string(), at: z.number() }).optional(),
+  /** When a probe request last ran for this account, epoch ms (probes spend quota, so they are rationed). */
+  lastProbeAt: z.number().optional(),
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+export const StatsSchema = z.object({
+  requests: z.number().int().min(0).default(0),
+  lastUsedAt: z.number().optional(),
+  /** Requests served per UTC day (`YYYY-MM-DD`), the last few days only. */
+  daily: z.record(z.string(), z.number().int().min(0)).optional(),
+});
+export type Stats = z.infer<typeof StatsSchema>;
+
+export const AccountSchema = z.object({
+  /** Stable identity: `<chatgpt account id>:<user id>` from the token claims. Never derived from a token. */
+  id: z.string().min(1),
+  alias: z.string().min(1),
+  email: z.string().optional(),
+  plan: z.string().optional(),
+  chatgptAccountId: z.string().min(1),
+  userId: z.string().optional(),
+  enabled: z.boolean().default(true),
+  addedAt: z.number(),
+  /** Where the account came from: a sign-in here, or an import that still shares its refresh token. */
+  origin: z.enum(['browser', 'device', 'pasted', 'import-codex', 'import-opencode', 'manual']).default('manual'),
+  tokens: TokensSchema,
+  health: HealthSchema.default({}),
+  usage: UsageSchema.default({}),
+  stats: StatsSchema.default({ requests: 0 }),
+});
+export type Account = z.infer<typeof AccountSchema>;
+
+export const PinSchema = z.object({
+  accountId: z.string(),
+  /** Epoch ms; absent means until unpinned. */
+  until: z.number().optional(),
+});
+export type Pin = z.infer<typeof PinSchema>;
+
+export const StoreSchema = z.object({
+  version: z.literal(STORE_VERSION),
+  accounts: z.array(AccountSchema),
+  pin: PinSchema.optional(),
+  /** Per Codex base URL, which usage route last answered (`codex` or `wham`). */
+  usageRoute: z.record(z.string(), z.enum(['codex', 'wham'])).default({}),
+});
+export type StoreData = z.infer<typeof StoreSchema>;
+
+export function emptyStore(): StoreData {
+  return { version: STORE_VERSION, accounts: [], usageRoute: {} };
+}
+
+export function accountIdentity(chatgptAccountId: string, userId: string | undefined): string {
+  return userId ? `${chatgptAccountId}:${userId}` : chatgptAccountId;
+}
