@@ -1,0 +1,117 @@
+import type { Account, WindowSnapshot } from '../store/schema.js';
+import { WINDOW_KINDS, type WindowKind } from '../usage/windows.js';
+
+/** Why an account cannot serve a request right now. An account with none is eligible. */
+export type Exclusion =
+  | { kind: 'disabled' }
+  | { kind: 'relogin-required'; reason: string; since: number }
+  | { kind: 'workspace-deactivated'; until: number }
+  | { kind: 'cooldown'; until: number; reason: string }
+  | { kind: 'model-unsupported'; model: string; until: number }
+  | { kind: 'usage-limit'; window: WindowKind; usedPercent: number; resetsAt?: number }
+  | { kind: 'already-tried' }
+  | { kind: 'not-pinned'; pinnedAlias: string };
+
+export interface EligibilityContext {
+  now: number;
+  /** The model of the request; unsupported-model marks only apply to it. */
+  model?: string;
+  /** A window at or above this percent used pauses the account. */
+  pauseAtPercent: number;
+  /** A snapshot observed longer ago than this no longer pauses the account. */
+  snapshotStaleAfterMs: number;
+}
+
+/**
+ * A snapshot pauses an account only while it can still be true: a snapshot whose window has
+ * already reset, or that is older than the stale bound, is ignored so a paused account that
+ * gets no traffic is not benched until its reset. A snapshot without a timestamp counts as fresh.
+ */
+export function isSnapshotCurrent(snapshot: WindowSnapshot, now: number, staleAfterMs: number): boolean {
+  if (snapshot.resetsAt !== undefined && snapshot.resetsAt <= now) return false;
+  if (snapshot.observedAt !== undefined && now - snapshot.observedAt > staleAfterMs) return false;
+  return true;
+}
+
+type Check = (account: Account, context: EligibilityContext) => Exclusion | undefined;
+
+/** The binding usage window: of those at or over the threshold, the one that resets last. */
+const usageCheck: Check = (account, context) => {
+  let binding: Exclusion | undefined;
+  for (const window of WINDOW_KINDS) {
+    const snapshot = account.usage[window];
+    if (!snapshot || snapshot.usedPercent < context.pauseAtPercent) continue;
+    if (!isSnapshotCurrent(snapshot, context.now, context.snapshotStaleAfterMs)) continue;
+    const resetsAt = snapshot.resetsAt;
+    if (binding?.kind === 'usage-limit' && (binding.resetsAt === undefined || (resetsAt !== undefined && resetsAt <= binding.resetsAt))) {
+      continue;
+    }
+    binding = { kind: 'usage-limit', window, usedPercent: snapshot.usedPercent, resetsAt };
+  }
+  return binding;
+};
+
+/** Most fundamental first: what needs a person, then what passes with time. */
+const CHECKS: readonly Check[] = [
+  (account) => (account.enabled ? undefined : { kind: 'disabled' }),
+  ({ health }) =>
+    health.reloginRequired
+      ? { kind: 'relogin-required', reason: health.reloginRequired.reason, since: health.reloginRequired.at }
+      : undefined,
+  ({ health }, { now }) =>
+    health.workspaceDeactivatedUntil !== undefined && health.workspaceDeactivatedUntil > now
+      ? { kind: 'workspace-deactivated', until: health.workspaceDeactivatedUntil }
+      : undefined,
+  ({ health }, { now }) =>
+    health.cooldownUntil !== undefined && health.cooldownUntil > now
+      ? { kind: 'cooldown', until: health.cooldownUntil, reason: health.cooldownReason ?? 'cooling down' }
+      : undefined,
+  ({ health }, { now, model }) => {
+    if (model === undefined || !health.unsupportedModels) return undefined;
+    const until = health.unsupportedModels[model];
+    return until !== undefined && until > now ? { kind: 'model-unsupported', model, until } : undefined;
+  },
+  usageCheck,
+];
+
+/** True when the account can serve now. Allocates nothing for an eligible account: it runs for every account on every request. */
+export function isEligible(account: Account, context: EligibilityContext): boolean {
+  for (const check of CHECKS) if (check(account, context) !== undefined) return false;
+  return true;
+}
+
+/** Every reason the account cannot serve now, most fundamental first. */
+export function exclusionsOf(account: Account, context: EligibilityContext): Exclusion[] {
+  const exclusions: Exclusion[] = [];
+  for (const check of CHECKS) {
+    const exclusion = check(account, context);
+    if (exclusion) exclusions.push(exclusion);
+  }
+  return exclusions;
+}
+
+/**
+ * When the account could serve again if nothing else changes, epoch ms; `undefined` when that
+ * needs a person (disabled, new sign-in) or is unknown.
+ */
+export function availableAgainAt(exclusions: readonly Exclusion[]): number | undefined {
+  let latest: number | undefined;
+  for (const exclusion of exclusions) {
+    switch (exclusion.kind) {
+      case 'cooldown':
+      case 'workspace-deactivated':
+      case 'model-unsupported':
+        latest = Math.max(latest ?? 0, exclusion.until);
+        break;
+      case 'usage-limit':
+        if (exclusion.resetsAt === undefined) return undefined;
+        latest = Math.max(latest ?? 0, exclusion.resetsAt);
+        break;
+      case 'already-tried':
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return latest;
+}
