@@ -1,4 +1,5 @@
-import type { Account, WindowSnapshot } from '../store/schema.js';
+import type { Account } from '../store/schema.js';
+import { isSnapshotStale } from '../usage/staleness.js';
 import { WINDOW_KINDS, type WindowKind } from '../usage/windows.js';
 
 /** Why an account cannot serve a request right now. An account with none is eligible. */
@@ -22,17 +23,6 @@ export interface EligibilityContext {
   snapshotStaleAfterMs: number;
 }
 
-/**
- * A snapshot pauses an account only while it can still be true: a snapshot whose window has
- * already reset, or that is older than the stale bound, is ignored so a paused account that
- * gets no traffic is not benched until its reset. A snapshot without a timestamp counts as fresh.
- */
-export function isSnapshotCurrent(snapshot: WindowSnapshot, now: number, staleAfterMs: number): boolean {
-  if (snapshot.resetsAt !== undefined && snapshot.resetsAt <= now) return false;
-  if (snapshot.observedAt !== undefined && now - snapshot.observedAt > staleAfterMs) return false;
-  return true;
-}
-
 type Check = (account: Account, context: EligibilityContext) => Exclusion | undefined;
 
 /** The binding usage window: of those at or over the threshold, the one that resets last. */
@@ -41,7 +31,9 @@ const usageCheck: Check = (account, context) => {
   for (const window of WINDOW_KINDS) {
     const snapshot = account.usage[window];
     if (!snapshot || snapshot.usedPercent < context.pauseAtPercent) continue;
-    if (!isSnapshotCurrent(snapshot, context.now, context.snapshotStaleAfterMs)) continue;
+    // A stale snapshot (too old, or its window already reset) no longer pauses: a paused account gets no
+    // traffic, so its snapshot would otherwise never be corrected.
+    if (isSnapshotStale(snapshot, context.now, context.snapshotStaleAfterMs)) continue;
     const resetsAt = snapshot.resetsAt;
     if (binding?.kind === 'usage-limit' && (binding.resetsAt === undefined || (resetsAt !== undefined && resetsAt <= binding.resetsAt))) {
       continue;

@@ -1,6 +1,6 @@
 import type { Account } from '../store/schema.js';
 import { WINDOW_KINDS } from '../usage/windows.js';
-import { isSnapshotCurrent } from './exclusion.js';
+import { isSnapshotStale } from '../usage/staleness.js';
 
 export interface Headroom {
   /** 100 minus the highest current used percent across windows; 100 when nothing is known. */
@@ -15,7 +15,7 @@ export function headroomOf(account: Account, now: number, staleAfterMs: number):
   let soonestReset = Number.POSITIVE_INFINITY;
   for (const window of WINDOW_KINDS) {
     const snapshot = account.usage[window];
-    if (!snapshot || !isSnapshotCurrent(snapshot, now, staleAfterMs)) continue;
+    if (!snapshot || isSnapshotStale(snapshot, now, staleAfterMs)) continue;
     highestUsed = Math.max(highestUsed, snapshot.usedPercent);
     if (snapshot.resetsAt !== undefined) soonestReset = Math.min(soonestReset, snapshot.resetsAt);
   }

@@ -1,0 +1,109 @@
+import type { ReplyVerdict } from './classify-response.js';
+
+/** Changes to an account's health that a failed attempt calls for. */
+export interface AccountMark {
+  reason: string;
+  cooldownUntil?: number;
+  workspaceDeactivatedUntil?: number;
+  reloginRequired?: boolean;
+  unsupportedModel?: { model: string; until: number };
+}
+
+export type FailoverStep =
+  /** Hand the reply to OpenCode. */
+  | { action: 'serve' }
+  /** The request itself is wrong: hand the error to OpenCode as it is. */
+  | { action: 'pass-through' }
+  /** Refresh the token once and send again on the same account. */
+  | { action: 'refresh-and-retry' }
+  /** Send again on the same account without encrypted reasoning from another account. */
+  | { action: 'retry-without-reasoning' }
+  /** Mark the account (if `mark`), wait `delayMs`, then try the next eligible account. */
+  | { action: 'next-account'; mark?: AccountMark; delayMs: number };
+
+export interface FailoverContext {
+  now: number;
+  model?: string;
+  /** The token was already refreshed for this account during this request. */
+  refreshedThisRequest: boolean;
+  /** Encrypted reasoning was already removed for this request. */
+  reasoningStripped: boolean;
+  /** Bursts this account hit in a row, this one included (1 for the first). */
+  burstStreak: number;
+  /** Attempts made for this request so far, this one included. */
+  attempt: number;
+}
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/** A quota reset further out than this is not believed (a bad clock or a bad reply); the usage refresher corrects it. */
+export const QUOTA_HORIZON_MS = 8 * 24 * HOUR;
+/** When a usage-limit reply gives no reset time: short enough that a usage refresh sets the real one. */
+export const QUOTA_UNKNOWN_RESET_COOLDOWN_MS = 15 * MINUTE;
+export const BURST_COOLDOWN_CAP_MS = 5 * MINUTE;
+export const CHALLENGE_COOLDOWN_MS = 1 * MINUTE;
+export const FORBIDDEN_COOLDOWN_MS = 5 * MINUTE;
+export const WORKSPACE_DEACTIVATED_MS = 30 * MINUTE;
+export const PLAN_EXCLUDES_COOLDOWN_MS = 6 * HOUR;
+export const MODEL_UNSUPPORTED_MS = 6 * HOUR;
+
+/** Backoff between attempts after a server-side failure: 250 ms doubling, at most 2 s. */
+export function serverBackoffMs(attempt: number): number {
+  return Math.min(2 * SECOND, 250 * 2 ** Math.max(0, attempt - 1));
+}
+
+/** A burst cooldown: what the server asked for, else 1 s doubling per burst in a row; minutes at most, never hours. */
+export function burstCooldownMs(retryAfterMs: number | undefined, streak: number): number {
+  const asked = retryAfterMs ?? SECOND * 2 ** Math.max(0, streak - 1);
+  return Math.min(BURST_COOLDOWN_CAP_MS, Math.max(SECOND, asked));
+}
+
+/** Decides what one reply means for the request and the account. Pure. */
+export function decideFailover(verdict: ReplyVerdict, context: FailoverContext): FailoverStep {
+  const { now } = context;
+  switch (verdict.kind) {
+    case 'ok':
+      return { action: 'serve' };
+    case 'request-error':
+      return { action: 'pass-through' };
+    case 'quota-exhausted': {
+      const until =
+        verdict.resetsAt === undefined ? now + QUOTA_UNKNOWN_RESET_COOLDOWN_MS : Math.min(verdict.resetsAt, now + QUOTA_HORIZON_MS);
+      return { action: 'next-account', mark: { reason: 'usage limit reached', cooldownUntil: Math.max(until, now + SECOND) }, delayMs: 0 };
+    }
+    case 'plan-excludes-codex':
+      return { action: 'next-account', mark: { reason: 'plan does not include Codex', cooldownUntil: now + PLAN_EXCLUDES_COOLDOWN_MS }, delayMs: 0 };
+    case 'burst-limit':
+      return {
+        action: 'next-account',
+        mark: { reason: 'rate limited (burst)', cooldownUntil: now + burstCooldownMs(verdict.retryAfterMs, context.burstStreak) },
+        delayMs: 0,
+      };
+    case 'unauthorized':
+      if (!context.refreshedThisRequest) return { action: 'refresh-and-retry' };
+      return { action: 'next-account', mark: { reason: `token refused after a refresh (401${verdict.code ? ` ${verdict.code}` : ''})`, reloginRequired: true }, delayMs: 0 };
+    case 'challenge':
+      return { action: 'next-account', mark: { reason: 'Cloudflare challenge', cooldownUntil: now + CHALLENGE_COOLDOWN_MS }, delayMs: 0 };
+    case 'forbidden':
+      return {
+        action: 'next-account',
+        mark: { reason: `forbidden (403${verdict.message ? `: ${verdict.message.slice(0, 120)}` : ''})`, cooldownUntil: now + FORBIDDEN_COOLDOWN_MS },
+        delayMs: 0,
+      };
+    case 'workspace-deactivated':
+      return { action: 'next-account', mark: { reason: 'workspace deactivated', workspaceDeactivatedUntil: now + WORKSPACE_DEACTIVATED_MS }, delayMs: 0 };
+    case 'model-unsupported':
+      if (context.model === undefined) return { action: 'pass-through' };
+      return {
+        action: 'next-account',
+        mark: { reason: `model ${context.model} not offered`, unsupportedModel: { model: context.model, until: now + MODEL_UNSUPPORTED_MS } },
+        delayMs: 0,
+      };
+    case 'foreign-reasoning':
+      return context.reasoningStripped ? { action: 'pass-through' } : { action: 'retry-without-reasoning' };
+    case 'server-error':
+      return { action: 'next-account', delayMs: Math.min(verdict.retryAfterMs ?? serverBackoffMs(context.attempt), 5 * SECOND) };
+  }
+}
