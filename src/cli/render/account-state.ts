@@ -1,0 +1,62 @@
+import type { Account, Pin } from '../../store/schema.js';
+import type { Tone } from './colors.js';
+import { formatClock } from './time.js';
+
+export const ACCOUNT_STATES = ['active', 'cooling-down', 'relogin-required', 'workspace-deactivated', 'disabled'] as const;
+export type AccountStateKind = (typeof ACCOUNT_STATES)[number];
+
+export interface AccountState {
+  kind: AccountStateKind;
+  /** Whether requests are pinned to this account right now. */
+  pinned: boolean;
+  /** Epoch ms the account comes back on its own (cooldown, deactivated workspace). */
+  until?: number;
+  /** Why: the cooldown reason or the refresh failure. */
+  reason?: string;
+}
+
+/** What state an account is in for display, most serious first. Pure. */
+export function accountState(account: Account, pin: Pin | undefined, now: number): AccountState {
+  const pinned = pin !== undefined && pin.accountId === account.id && (pin.until === undefined || pin.until > now);
+  const health = account.health;
+  if (!account.enabled) return { kind: 'disabled', pinned };
+  if (health.reloginRequired) return { kind: 'relogin-required', pinned, reason: health.reloginRequired.reason };
+  if (health.workspaceDeactivatedUntil !== undefined && health.workspaceDeactivatedUntil > now)
+    return { kind: 'workspace-deactivated', pinned, until: health.workspaceDeactivatedUntil };
+  if (health.cooldownUntil !== undefined && health.cooldownUntil > now)
+    return { kind: 'cooling-down', pinned, until: health.cooldownUntil, reason: health.cooldownReason };
+  return { kind: 'active', pinned };
+}
+
+/** The short label for the state column: `active`, `cooling until 14:32`, `sign-in needed`, `disabled`, plus `, pinned`. */
+export function stateLabel(state: AccountState, now: number, offsetMinutes?: number): { text: string; tone: Tone } {
+  const pinned = state.pinned ? ', pinned' : '';
+  switch (state.kind) {
+    case 'active':
+      return { text: `active${pinned}`, tone: 'ok' };
+    case 'cooling-down':
+      return { text: `cooling until ${formatClock(state.until!, now, offsetMinutes)}${pinned}`, tone: 'warn' };
+    case 'workspace-deactivated':
+      return { text: `workspace off until ${formatClock(state.until!, now, offsetMinutes)}${pinned}`, tone: 'warn' };
+    case 'relogin-required':
+      return { text: `sign-in needed${pinned}`, tone: 'bad' };
+    case 'disabled':
+      return { text: `disabled${pinned}`, tone: 'muted' };
+  }
+}
+
+/** What the user should do about an account, or undefined when nothing is needed. */
+export function attentionAdvice(account: Account, state: AccountState): string | undefined {
+  switch (state.kind) {
+    case 'relogin-required':
+      return `new sign-in needed (${state.reason ?? 'refresh failed'}): run \`opencode-multi-auth login ${account.alias}\``;
+    case 'disabled':
+      return undefined;
+    case 'workspace-deactivated':
+      return `the ChatGPT workspace is deactivated; it is retried later, or run \`opencode-multi-auth disable ${account.alias}\``;
+    case 'cooling-down':
+      return state.reason ? `cooling down (${state.reason}); it comes back on its own` : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,84 @@
+import { buildAuthorizeUrl } from './authorize-url.js';
+import { startCallbackServer } from './callback-server.js';
+import { exchangeCode } from './code-exchange.js';
+import { CODEX_CLIENT_ID, type Grant } from './grant.js';
+import type { FetchLike } from './issuer-http.js';
+import { readPastedCode } from './paste-flow.js';
+import { createPkce, createState } from './pkce.js';
+
+export interface BrowserSignInOptions {
+  /** The OAuth issuer, e.g. `https://auth.openai.com` (config.authIssuer). */
+  issuer: string;
+  /** Used for the code exchange. Default the global `fetch`. */
+  fetch?: FetchLike;
+  /** Callback ports to try in order. Default 1455..1459. */
+  ports?: number[];
+  /** How long to wait for the browser. Default 5 minutes. */
+  timeoutMs?: number;
+  /** Called once with the authorize URL, e.g. to open a browser. Errors are ignored: the URL is also returned. */
+  openBrowser?: (url: string) => void;
+}
+
+export interface BrowserSignIn {
+  /** The address to open in a browser. */
+  url: string;
+  /** The local port the callback server listens on. */
+  port: number;
+  redirectUri: string;
+  /** Resolves with the tokens once the browser comes back (or {@link submitPaste} was called) and the code is exchanged. */
+  waitForTokens(): Promise<Grant>;
+  /**
+   * The fallback when the browser cannot reach this machine (e.g. over SSH): the address the browser ended on,
+   * or just its code. Resolves with the tokens; a wrong state or unreadable text rejects and the sign-in goes on.
+   */
+  submitPaste(text: string): Promise<Grant>;
+  /** Stops the callback server. */
+  close(): Promise<void>;
+}
+
+/** Starts a PKCE sign-in: a callback server on the first free port and the authorize URL pointing at it. */
+export async function startBrowserSignIn(options: BrowserSignInOptions): Promise<BrowserSignIn> {
+  const pkce = createPkce();
+  const state = createState();
+  const server = await startCallbackServer({ expectedState: state, ports: options.ports, timeoutMs: options.timeoutMs });
+  const url = buildAuthorizeUrl({
+    issuer: options.issuer,
+    clientId: CODEX_CLIENT_ID,
+    redirectUri: server.redirectUri,
+    codeChallenge: pkce.challenge,
+    state,
+  });
+  const exchange = (code: string) =>
+    exchangeCode(options.issuer, { code, redirectUri: server.redirectUri, codeVerifier: pkce.verifier }, { fetch: options.fetch });
+
+  let pasted: ((code: string) => void) | undefined;
+  const pastedCode = new Promise<string>((resolve) => {
+    pasted = resolve;
+  });
+  const tokens = Promise.race([server.waitForCode(), pastedCode]).then(async (code) => {
+    await server.close();
+    return exchange(code);
+  });
+  tokens.catch(() => undefined);
+
+  if (options.openBrowser) {
+    try {
+      options.openBrowser(url);
+    } catch {
+      // The URL is printed as well; a browser that fails to open is not a failed sign-in.
+    }
+  }
+
+  return {
+    url,
+    port: server.port,
+    redirectUri: server.redirectUri,
+    waitForTokens: () => tokens,
+    submitPaste: async (text: string) => {
+      const code = readPastedCode(text, state);
+      pasted?.(code);
+      return tokens;
+    },
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,69 @@
+/** Every callback port was taken by another program. */
+export class NoFreeCallbackPortError extends Error {
+  override readonly name = 'NoFreeCallbackPortError';
+  constructor(readonly ports: number[]) {
+    super(
+      `Could not listen for the sign-in callback: ports ${ports.join(', ')} are all in use. ` +
+        'Close the program using port 1455 (often another sign-in in progress), or use `--headless`.',
+    );
+  }
+}
+
+/** The sign-in was not completed in time. */
+export class SignInTimeoutError extends Error {
+  override readonly name = 'SignInTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`The sign-in was not completed within ${Math.round(timeoutMs / 1000)}s. Run the sign-in again.`);
+  }
+}
+
+/** The callback carried a `state` that is not the one this sign-in sent: possibly a forged request. */
+export class StateMismatchError extends Error {
+  override readonly name = 'StateMismatchError';
+  constructor() {
+    super('The sign-in answer did not belong to this sign-in (state mismatch), so it was refused. Start the sign-in again.');
+  }
+}
+
+/** The issuer redirected back with `error=...` instead of a code. */
+export class AuthorizationDeniedError extends Error {
+  override readonly name = 'AuthorizationDeniedError';
+  constructor(
+    readonly error: string,
+    readonly description?: string,
+  ) {
+    super(`The sign-in was refused by the issuer: ${error}${description ? ` (${description})` : ''}. Try again, or use another account.`);
+  }
+}
+
+/** What was pasted is neither a redirect address with a code nor a code. */
+export class UnreadablePasteError extends Error {
+  override readonly name = 'UnreadablePasteError';
+  constructor(readonly problem: string) {
+    super(`Could not read a sign-in code from what was pasted: ${problem}. Paste the full address the browser ended on (it starts with http://localhost:1455/auth/callback?code=).`);
+  }
+}
+
+/** An HTTP call to the issuer failed. `status` is absent when the issuer could not be reached. */
+export class IssuerRequestError extends Error {
+  override readonly name = 'IssuerRequestError';
+  constructor(
+    readonly step: string,
+    readonly status: number | undefined,
+    readonly detail: string,
+  ) {
+    super(
+      status === undefined
+        ? `Could not reach the sign-in server during ${step}: ${detail}. Check the network and try again.`
+        : `The sign-in server answered ${status} during ${step}: ${detail}. Try again; if it keeps failing, use another sign-in method.`,
+    );
+  }
+}
+
+/** The device code was not approved before it expired, or was denied. */
+export class DeviceCodeExpiredError extends Error {
+  override readonly name = 'DeviceCodeExpiredError';
+  constructor(readonly detail: string) {
+    super(`The device code was not approved in time (${detail}). Run \`opencode-multi-auth login --headless\` again.`);
+  }
+}
