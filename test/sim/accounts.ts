@@ -1,0 +1,35 @@
+import { AccountQuota, type WindowName } from './quota.js';
+import type { JwtIdentity } from './jwt.js';
+import type { SimAccountSpec } from './types.js';
+
+/** An account as the sim keeps it: the spec with its defaults filled in, plus live quota. */
+export interface SimAccount {
+  identity: JwtIdentity;
+  primaryWindow: WindowName;
+  secondaryWindow: WindowName;
+  cost: { fiveHour: number; weekly: number };
+  unsupportedModels: ReadonlySet<string>;
+  deactivated: boolean;
+  quota: AccountQuota;
+}
+
+export function createAccount(spec: SimAccountSpec, now: () => number): SimAccount {
+  const primaryWindow = spec.primaryWindow ?? 'fiveHour';
+  return {
+    identity: {
+      accountId: spec.accountId,
+      userId: spec.userId ?? `user-${spec.accountId}`,
+      email: spec.email ?? `${spec.accountId}@example.test`,
+      plan: spec.plan ?? 'plus',
+    },
+    primaryWindow,
+    secondaryWindow: primaryWindow === 'fiveHour' ? 'weekly' : 'fiveHour',
+    cost: { fiveHour: spec.costPerRequest?.fiveHour ?? 1, weekly: spec.costPerRequest?.weekly ?? 0.2 },
+    unsupportedModels: new Set(spec.unsupportedModels ?? []),
+    deactivated: spec.deactivated ?? false,
+    quota: new AccountQuota(now, {
+      fiveHourUsedPercent: spec.fiveHourUsedPercent ?? 0,
+      weeklyUsedPercent: spec.weeklyUsedPercent ?? 0,
+    }),
+  };
+}

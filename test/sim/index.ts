@@ -1,0 +1,117 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAccount } from './accounts.js';
+import { CounterBook } from './counters.js';
+import { FaultTable } from './faults.js';
+import { makeBulkChunk } from './response-stream.js';
+import { createRequestListener } from './server.js';
+import { SignInBook } from './sign-in-book.js';
+import { createSimClock } from './sim-clock.js';
+import { requireAccount, type SimState } from './state.js';
+import { TokenAuthority } from './token-authority.js';
+import type { SimAccountSpec, Simulator, SimulatorOptions } from './types.js';
+
+export type * from './types.js';
+export { greeting } from './response-stream.js';
+export { CLIENT_ID } from './routes-oauth.js';
+
+/**
+ * Starts a simulated ChatGPT Codex backend and OpenAI auth issuer on 127.0.0.1. Every instance is
+ * independent: its own port, clock, accounts and tokens.
+ */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const clock = createSimClock(options.startTime ?? Date.now(), options.freezeClock ?? false);
+  const shutdown = new AbortController();
+  let state: SimState | undefined;
+
+  const server = createServer(createRequestListener(() => state!));
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  const accounts: SimState['accounts'] = new Map();
+  const counters = new CounterBook();
+  const signIn = new SignInBook();
+  state = {
+    clock,
+    issuer: url,
+    accounts,
+    tokens: new TokenAuthority(
+      clock,
+      options.accessTokenLifetimeSeconds ?? 3600,
+      url,
+      (accountId) => requireAccount(state!, accountId).identity,
+    ),
+    faults: new FaultTable(),
+    counters,
+    signIn,
+    usageModes: { codex: 'ok', wham: 'ok' },
+    usageActive: new Map(),
+    usageBurstLimit: options.usageBurstLimit ?? Number.POSITIVE_INFINITY,
+    usageLatencyMs: options.usageLatencyMs ?? 0,
+    autoApproveDeviceAfterPolls: options.autoApproveDeviceAfterPolls,
+    bulkChunk: makeBulkChunk(options.bulkChunkBytes ?? 16 * 1024),
+    closing: shutdown.signal,
+  };
+  const sim = state;
+
+  const addAccount = (spec: SimAccountSpec): void => {
+    if (accounts.has(spec.accountId)) throw new Error(`simulator: account ${spec.accountId} already exists`);
+    accounts.set(spec.accountId, createAccount(spec, () => clock.now()));
+    signIn.accountId ??= spec.accountId;
+  };
+  for (const spec of options.accounts ?? []) addAccount(spec);
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    baseUrl: `${url}/backend-api`,
+    issuer: url,
+    clock,
+    addAccount,
+    issueTokens: (accountId) => {
+      requireAccount(sim, accountId);
+      return sim.tokens.issue(accountId);
+    },
+    setUsage(accountId, usage) {
+      const { quota } = requireAccount(sim, accountId);
+      if (usage.fiveHourUsedPercent !== undefined) quota.set('fiveHour', usage.fiveHourUsedPercent);
+      if (usage.weeklyUsedPercent !== undefined) quota.set('weekly', usage.weeklyUsedPercent);
+    },
+    usage: (accountId) => requireAccount(sim, accountId).quota.snapshot(),
+    setUsageRoute(route, mode) {
+      sim.usageModes[route] = mode;
+    },
+    addFault: (rule) => sim.faults.add(rule),
+    clearFaults: () => sim.faults.clear(),
+    setSignInAccount(accountId) {
+      requireAccount(sim, accountId);
+      signIn.accountId = accountId;
+    },
+    approveDeviceCode(userCode) {
+      if (!signIn.accountId) throw new Error('simulator: no sign-in account');
+      signIn.approveDevice(userCode, signIn.accountId);
+    },
+    revokeAccountTokens(accountId) {
+      requireAccount(sim, accountId);
+      sim.tokens.revokeAccount(accountId);
+    },
+    counters,
+    log: counters.log,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        shutdown.abort();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { sendJson, sendText } from './http.js';
+import { CLIENT_ID } from './routes-oauth.js';
+import type { RouteHandler } from './route.js';
+
+const UserCodeRequestSchema = z.looseObject({ client_id: z.string() });
+const DeviceTokenRequestSchema = z.looseObject({ device_auth_id: z.string(), user_code: z.string() });
+
+/** Real time between polls the client is told to keep; 1 s keeps device-flow tests quick. */
+const POLL_INTERVAL_SECONDS = 1;
+
+/** `POST /api/accounts/deviceauth/usercode`: starts a headless sign-in. */
+export const userCodeRoute: RouteHandler = {
+  route: 'usercode',
+  identify: () => undefined,
+  async handle(ctx) {
+    const parsed = UserCodeRequestSchema.safeParse(ctx.body);
+    if (!parsed.success || parsed.data.client_id !== CLIENT_ID) {
+      sendJson(ctx.res, 400, { error: 'invalid_client', error_description: 'A known client_id is required.' });
+      return;
+    }
+    const device = ctx.state.signIn.startDevice();
+    sendJson(ctx.res, 200, {
+      device_auth_id: device.deviceAuthId,
+      user_code: device.userCode,
+      interval: POLL_INTERVAL_SECONDS,
+    });
+  },
+};
+
+/** `POST /api/accounts/deviceauth/token`: polled until the user approves the code in a browser. */
+export const deviceTokenRoute: RouteHandler = {
+  route: 'device-token',
+  identify(ctx) {
+    const parsed = DeviceTokenRequestSchema.safeParse(ctx.body);
+    return parsed.success ? ctx.state.signIn.accountOfDevice(parsed.data.device_auth_id) : undefined;
+  },
+  async handle(ctx) {
+    const { state, res } = ctx;
+    const parsed = DeviceTokenRequestSchema.safeParse(ctx.body);
+    if (!parsed.success) {
+      sendJson(res, 400, { error: 'invalid_request', error_description: 'device_auth_id and user_code are required.' });
+      return;
+    }
+    const poll = state.signIn.pollDevice(parsed.data.device_auth_id, parsed.data.user_code, {
+      autoApproveAfterPolls: state.autoApproveDeviceAfterPolls,
+      signInAccount: state.signIn.accountId,
+      redirectUri: `${state.issuer}/deviceauth/callback`,
+      clientId: CLIENT_ID,
+    });
+    switch (poll.state) {
+      case 'unknown':
+        sendJson(res, 404, { error: 'device_auth_not_found', error_description: 'Unknown device_auth_id or user_code.' });
+        return;
+      case 'pending':
+        sendJson(res, 403, { error: 'authorization_pending' });
+        return;
+      case 'approved':
+        sendJson(res, 200, poll.grant);
+        return;
+    }
+  },
+};
+
+/** `GET /codex/device`: where a user would type the code. Approval itself happens via the test API. */
+export const devicePageRoute: RouteHandler = {
+  route: 'device-page',
+  identify: () => undefined,
+  async handle(ctx) {
+    sendText(
+      ctx.res,
+      200,
+      '<!DOCTYPE html><html><head><title>Codex device sign-in (simulator)</title></head>' +
+        '<body><h1>Enter the code shown in your terminal</h1><form><input name="user_code"></form></body></html>',
+      { 'content-type': 'text/html; charset=utf-8' },
+    );
+  },
+};

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { sendJson, sendText } from './http.js';
+import type { RouteHandler } from './route.js';
+import type { RequestContext } from './state.js';
+
+export const CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
+
+const TokenRequestSchema = z.looseObject({
+  grant_type: z.string(),
+  client_id: z.string().optional(),
+  code: z.string().optional(),
+  redirect_uri: z.string().optional(),
+  code_verifier: z.string().optional(),
+  refresh_token: z.string().optional(),
+});
+
+function oauthError(error: string, description: string) {
+  return { error, error_description: description };
+}
+
+function tokenRequestOf(ctx: RequestContext) {
+  const parsed = TokenRequestSchema.safeParse(ctx.body);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** `POST /oauth/token`: authorization codes (browser and device) and rotating, single-use refresh tokens. */
+export const tokenRoute: RouteHandler = {
+  route: 'token',
+  identify(ctx) {
+    const request = tokenRequestOf(ctx);
+    if (request?.grant_type === 'refresh_token' && request.refresh_token) {
+      return ctx.state.tokens.accountOfRefreshToken(request.refresh_token);
+    }
+    if (request?.grant_type === 'authorization_code' && request.code) {
+      return ctx.state.signIn.accountOfCode(request.code);
+    }
+    return undefined;
+  },
+  async handle(ctx) {
+    const { state, res } = ctx;
+    const request = tokenRequestOf(ctx);
+    if (!request) {
+      sendJson(res, 400, oauthError('invalid_request', 'grant_type is required (form or JSON body).'));
+      return;
+    }
+    if (request.client_id !== CLIENT_ID) {
+      sendJson(res, 400, oauthError('invalid_client', `Unknown client_id: ${request.client_id ?? '(missing)'}`));
+      return;
+    }
+    if (request.grant_type === 'authorization_code') {
+      if (!request.code) {
+        sendJson(res, 400, oauthError('invalid_request', 'code is required.'));
+        return;
+      }
+      const redeemed = state.signIn.redeemCode(request.code, {
+        clientId: request.client_id,
+        redirectUri: request.redirect_uri,
+        codeVerifier: request.code_verifier,
+      });
+      if (!redeemed.ok) {
+        sendJson(res, 400, oauthError('invalid_grant', redeemed.description));
+        return;
+      }
+      const tokens = state.tokens.issue(redeemed.accountId);
+      sendJson(res, 200, { ...tokens, token_type: 'Bearer', scope: 'openid profile email offline_access' });
+      return;
+    }
+    if (request.grant_type === 'refresh_token') {
+      if (!request.refresh_token) {
+        sendJson(res, 400, oauthError('invalid_request', 'refresh_token is required.'));
+        return;
+      }
+      const outcome = state.tokens.exchangeRefreshToken(request.refresh_token);
+      if (outcome.ok) {
+        state.counters.countRefresh(outcome.accountId);
+        sendJson(res, 200, { ...outcome.tokens, token_type: 'Bearer', scope: 'openid profile email offline_access' });
+        return;
+      }
+      if (outcome.error === 'refresh_token_reused') {
+        if (outcome.accountId) state.counters.countReuse(outcome.accountId);
+        sendJson(
+          res,
+          401,
+          oauthError(
+            'refresh_token_reused',
+            'Your refresh token has already been used to generate a new access token. Please try signing in again.',
+          ),
+        );
+        return;
+      }
+      if (outcome.error === 'refresh_token_invalidated') {
+        sendJson(res, 401, oauthError('refresh_token_invalidated', 'Your refresh token has been invalidated. Please try signing in again.'));
+        return;
+      }
+      sendJson(res, 401, oauthError('invalid_grant', 'Invalid refresh token.'));
+      return;
+    }
+    sendJson(res, 400, oauthError('unsupported_grant_type', `Unsupported grant_type: ${request.grant_type}`));
+  },
+};
+
+/**
+ * `GET /oauth/authorize`: the browser sign-in. There is no login page: the request is validated and
+ * immediately redirected back as the sign-in account, as if the user had clicked through.
+ */
+export const authorizeRoute: RouteHandler = {
+  route: 'authorize',
+  identify: (ctx) => ctx.state.signIn.accountId,
+  async handle(ctx) {
+    const { state, res, url } = ctx;
+    const q = url.searchParams;
+    const problem = (() => {
+      if (q.get('response_type') !== 'code') return 'response_type must be code';
+      if (q.get('client_id') !== CLIENT_ID) return 'unknown client_id';
+      const redirect = q.get('redirect_uri');
+      if (!redirect || !URL.canParse(redirect)) return 'redirect_uri must be an absolute URL';
+      if (!q.get('code_challenge')) return 'code_challenge is required';
+      if (q.get('code_challenge_method') !== 'S256') return 'code_challenge_method must be S256';
+      if (!(q.get('scope') ?? '').split(/\s+/).includes('offline_access')) return 'scope must include offline_access';
+      if (!state.signIn.accountId) return 'the simulator has no account to sign in as';
+      return undefined;
+    })();
+    if (problem) {
+      sendJson(res, 400, oauthError('invalid_request', problem));
+      return;
+    }
+    const code = state.signIn.issueCode({
+      accountId: state.signIn.accountId!,
+      clientId: CLIENT_ID,
+      redirectUri: q.get('redirect_uri')!,
+      codeChallenge: q.get('code_challenge')!,
+    });
+    const target = new URL(q.get('redirect_uri')!);
+    target.searchParams.set('code', code);
+    const stateParam = q.get('state');
+    if (stateParam !== null) target.searchParams.set('state', stateParam);
+    sendText(res, 302, '', { location: target.toString() });
+  },
+};

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { authenticateBackend, claimedBackendAccount } from './backend-auth.js';
+import type { FaultEffect } from './faults.js';
+import { delay, sendJson, writeChunk } from './http.js';
+import { rateLimitHeaders } from './quota-replies.js';
+import { accountOfEncryptedContent, responseEvents } from './response-stream.js';
+import type { RouteHandler } from './route.js';
+import type { RequestContext } from './state.js';
+
+/** Parameters the Codex backend rejects by name; OpenCode's built-in plugin strips them for this reason. */
+const UNSUPPORTED_PARAMETERS = ['max_output_tokens', 'max_completion_tokens', 'max_tokens'] as const;
+
+/** Events written before a `resetMidStream` fault cuts the connection. */
+const EVENTS_BEFORE_RESET = 3;
+
+const ResponsesBodySchema = z.looseObject({
+  model: z.string().min(1),
+  stream: z.unknown(),
+  store: z.unknown(),
+  input: z.unknown().optional(),
+  include: z.array(z.string()).optional().catch(undefined),
+});
+type ResponsesBody = z.infer<typeof ResponsesBodySchema>;
+
+function invalidRequest(message: string, extra: Record<string, unknown> = {}) {
+  return { error: { message, type: 'invalid_request_error', ...extra } };
+}
+
+/** Reasoning items replayed from another account cannot be decrypted by this one. */
+function foreignEncryptedContent(input: unknown, accountId: string): boolean {
+  if (!Array.isArray(input)) return false;
+  return input.some((item: unknown) => {
+    if (!item || typeof item !== 'object') return false;
+    const { type, encrypted_content: encrypted } = item as Record<string, unknown>;
+    if (type !== 'reasoning' || typeof encrypted !== 'string') return false;
+    return accountOfEncryptedContent(encrypted) !== accountId;
+  });
+}
+
+function requestedBulkBytes(input: unknown): number {
+  if (input === undefined) return 0;
+  const match = /SIM_BYTES=(\d+)/.exec(typeof input === 'string' ? input : JSON.stringify(input));
+  return match ? Number(match[1]) : 0;
+}
+
+export const responsesRoute: RouteHandler = {
+  route: 'responses',
+  identify: claimedBackendAccount,
+  async handle(ctx: RequestContext, fault: FaultEffect | undefined) {
+    const { state, res } = ctx;
+    const account = authenticateBackend(ctx);
+    if (!account) return;
+    const accountId = account.identity.accountId;
+
+    if (!ctx.body || typeof ctx.body !== 'object' || Array.isArray(ctx.body)) {
+      sendJson(res, 400, { detail: 'Request body must be a JSON object' });
+      return;
+    }
+    const raw = ctx.body as Record<string, unknown>;
+    const unsupported = UNSUPPORTED_PARAMETERS.find((name) => name in raw);
+    if (unsupported) {
+      sendJson(res, 400, invalidRequest(`Unsupported parameter: ${unsupported}`, { param: unsupported }));
+      return;
+    }
+    const parsed = ResponsesBodySchema.safeParse(raw);
+    if (!parsed.success) {
+      sendJson(res, 400, invalidRequest('Missing required parameter: model', { param: 'model' }));
+      return;
+    }
+    const body: ResponsesBody = parsed.data;
+    if (body.stream !== true) {
+      sendJson(res, 400, { detail: 'Stream must be set to true' });
+      return;
+    }
+    if (body.store !== false) {
+      sendJson(res, 400, { detail: 'Store must be set to false' });
+      return;
+    }
+    if (account.unsupportedModels.has(body.model)) {
+      sendJson(
+        res,
+        400,
+        invalidRequest(`The '${body.model}' model is not supported when using Codex with a ChatGPT account.`),
+      );
+      return;
+    }
+    if (foreignEncryptedContent(body.input, accountId)) {
+      sendJson(res, 400, {
+        error: {
+          code: 'invalid_encrypted_content',
+          message: 'The encrypted content could not be verified. organization_id did not match.',
+          type: 'invalid_request_error',
+        },
+      });
+      return;
+    }
+
+    const blocking = account.quota.blockingWindow();
+    if (blocking) {
+      const now = state.clock.now();
+      sendJson(
+        res,
+        429,
+        {
+          error: {
+            type: 'usage_limit_reached',
+            message: 'The usage limit has been reached',
+            plan_type: account.identity.plan,
+            resets_at: Math.ceil(account.quota.window(blocking).resetsAt / 1000),
+          },
+        },
+        { ...rateLimitHeaders(account, now), 'x-codex-active-limit': 'codex' },
+      );
+      return;
+    }
+
+    account.quota.charge(account.cost);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-request-id': `req_${Math.random().toString(36).slice(2)}`,
+      ...rateLimitHeaders(account, state.clock.now()),
+    });
+    res.flushHeaders();
+
+    const events = responseEvents({
+      accountId,
+      model: body.model,
+      createdAt: Math.floor(state.clock.now() / 1000),
+      includeEncryptedReasoning: body.include?.includes('reasoning.encrypted_content') ?? false,
+      bulkBytes: requestedBulkBytes(body.input),
+      bulkChunk: state.bulkChunk,
+      failAfterFirstDelta: fault?.responseFailed ?? false,
+      malformed: fault?.malformedJson ?? false,
+      inputTokens: Math.max(1, Math.ceil(ctx.rawBody.length / 4)),
+    });
+
+    let written = 0;
+    for (const event of events) {
+      if (written > 0 && fault?.delayBodyMs) await delay(fault.delayBodyMs, state.closing);
+      if (fault?.resetMidStream && written === EVENTS_BEFORE_RESET) {
+        // Cut the TCP connection without a final chunk, as a dropped proxy connection does.
+        ctx.req.socket.destroy();
+        return;
+      }
+      if (fault?.resetMidStream && written === EVENTS_BEFORE_RESET - 1) {
+        // Make sure the events before the cut really reach the client.
+        await new Promise<void>((resolve) => res.write(event, () => resolve()));
+      } else if (!(await writeChunk(res, event))) {
+        return;
+      }
+      written += 1;
+    }
+    res.end();
+  },
+};
