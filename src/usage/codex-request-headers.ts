@@ -1,0 +1,26 @@
+import os from 'node:os';
+
+/** The client version we present as: the codex CLI release the protocol notes were read from. */
+export const CODEX_CLI_VERSION = '0.169.0';
+
+/** `codex_cli_rs/<ver> (<os> <ver>; <arch>)`, the shape the official client sends. */
+export function codexUserAgent(): string {
+  let platform = 'unknown';
+  try {
+    platform = `${os.type()} ${os.release()}; ${os.arch()}`;
+  } catch {
+    // Some runtimes restrict os; the agent string stays well-formed anyway.
+  }
+  return `codex_cli_rs/${CODEX_CLI_VERSION} (${platform})`;
+}
+
+/** Headers the Codex backend expects from the official client, for usage reads and probes. */
+export function codexRequestHeaders(accessToken: string, chatgptAccountId: string): Record<string, string> {
+  return {
+    authorization: `Bearer ${accessToken}`,
+    'chatgpt-account-id': chatgptAccountId,
+    originator: 'codex_cli_rs',
+    'user-agent': codexUserAgent(),
+    accept: 'application/json',
+  };
+}
