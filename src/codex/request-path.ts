@@ -1,0 +1,303 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../log/logger.js';
+import type { AccountRotator } from '../rotator/rotator.js';
+import type { Choice } from '../rotator/choose-account.js';
+import { describeNoEligibleAccount } from '../rotator/explain.js';
+import type { AccountStore } from '../store/account-store.js';
+import {
+  extendCooldown,
+  markModelUnsupported,
+  markReloginRequired,
+  markWorkspaceDeactivated,
+  recordError,
+  recordRequestServed,
+  recordSnapshot,
+} from '../store/mutations.js';
+import type { Account, StoreData } from '../store/schema.js';
+import { ReloginRequiredError } from '../tokens/errors.js';
+import type { TokenKeeper } from '../tokens/token-keeper.js';
+import { snapshotsFromHeaders } from '../usage/rate-limit-headers.js';
+import { classifyReply } from './classify-response.js';
+import { buildCodexHeaders, readSessionId } from './codex-headers.js';
+import { errorResponse } from './error-response.js';
+import { burstCooldownMs, decideFailover, serverBackoffMs, type AccountMark } from './failover-policy.js';
+import { hasEncryptedReasoning, shapeRequestBody, withoutEncryptedReasoning, type RequestBody } from './shape-request.js';
+import { watchStreamFailure, type StreamFailure } from './watch-stream-failure.js';
+
+export interface RequestPathOptions {
+  store: AccountStore;
+  tokens: TokenKeeper;
+  rotator: AccountRotator;
+  config: Pick<Config, 'codexBaseUrl' | 'requestTimeout' | 'maxRetryWait'>;
+  clock: Clock;
+  logger: Logger;
+  fetch: typeof fetch;
+  /** `opencode-multi-auth-codex/<version>`. */
+  pluginAgent: string;
+}
+
+/** One model request as OpenCode made it, body already parsed. */
+export interface ModelRequest {
+  body: RequestBody;
+  headers: Headers;
+  signal?: AbortSignal | null;
+}
+
+/** One try on one account, for the decision record and the final error. */
+interface AttemptRecord {
+  account: string;
+  status?: number;
+  outcome: string;
+}
+
+/** A token refresh that failed for a passing reason: try other accounts for a minute. */
+const TOKEN_TROUBLE_COOLDOWN_MS = 60_000;
+
+function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    }
+    function aborted() {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
+}
+
+/** Forwards the caller's abort and adds a deadline for the response headers. */
+function attemptSignal(callerSignal: AbortSignal | null | undefined, headerTimeoutMs: number) {
+  const controller = new AbortController();
+  const onCallerAbort = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) controller.abort(callerSignal.reason);
+  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no response headers within ${headerTimeoutMs} ms`, 'TimeoutError')),
+    headerTimeoutMs,
+  );
+  return {
+    signal: controller.signal,
+    headersArrived: () => clearTimeout(timer),
+    /** The attempt is over (failed over or fully read): stop listening to the caller. */
+    release: () => {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    },
+  };
+}
+
+function forwardedHeaders(headers: Headers): Headers {
+  const copy = new Headers(headers);
+  // The body handed on is already decoded, and its length is the stream's own business.
+  copy.delete('content-encoding');
+  copy.delete('content-length');
+  copy.delete('transfer-encoding');
+  return copy;
+}
+
+/**
+ * The story of one model request: choose an account, send, and on a reply that says the account
+ * cannot serve, mark it and try the next, all before the first byte reaches OpenCode.
+ */
+export class CodexRequestPath {
+  readonly #burstStreaks = new Map<string, number>();
+  readonly #url: string;
+
+  constructor(private readonly options: RequestPathOptions) {
+    this.#url = `${options.config.codexBaseUrl}/codex/responses`;
+  }
+
+  async send(request: ModelRequest): Promise<Response> {
+    const { store, rotator, clock } = this.options;
+    await store.current();
+    const body = shapeRequestBody(request.body);
+    const sessionId = readSessionId(request.headers, request.body);
+    const model = typeof body.model === 'string' ? body.model : undefined;
+    const previousAccountId = rotator.sessionAccount(sessionId);
+    const tried = new Set<string>();
+    const attempts: AttemptRecord[] = [];
+
+    for (let attempt = 1; ; attempt++) {
+      const now = clock.now();
+      const choice = rotator.choose(store.peek(), { now, model, sessionId, tried });
+      if (!choice.ok) return this.#noEligibleAccount(choice, now, attempts, model);
+      const account = choice.account;
+      tried.add(account.id);
+
+      // Reasoning encrypted for the previous account's organization would fail here.
+      const moved = previousAccountId !== undefined && previousAccountId !== account.id;
+      const result = await this.#tryAccount(account, body, moved && hasEncryptedReasoning(body), request, sessionId, model, attempt, attempts);
+      if (result) {
+        this.#logDecision(model, sessionId, choice.reason, attempts);
+        return result;
+      }
+    }
+  }
+
+  /** Tries one account, with at most one token refresh and one retry without foreign reasoning. Resolves undefined to move on. */
+  async #tryAccount(
+    account: Account,
+    shapedBody: RequestBody,
+    stripReasoning: boolean,
+    request: ModelRequest,
+    sessionId: string | undefined,
+    model: string | undefined,
+    attempt: number,
+    attempts: AttemptRecord[],
+  ): Promise<Response | undefined> {
+    const { clock } = this.options;
+    let token = await this.#accessToken(account, undefined, attempts);
+    if (token === undefined) return undefined;
+    let refreshed = false;
+    let reasoningStripped = stripReasoning;
+    let body = reasoningStripped ? withoutEncryptedReasoning(shapedBody) : shapedBody;
+
+    for (;;) {
+      const headers = buildCodexHeaders({
+        incoming: request.headers,
+        accessToken: token,
+        chatgptAccountId: account.chatgptAccountId,
+        sessionId,
+        pluginAgent: this.options.pluginAgent,
+      });
+      const deadline = attemptSignal(request.signal, this.options.config.requestTimeout);
+      let response: Response;
+      try {
+        response = await this.options.fetch(this.#url, { method: 'POST', headers, body: JSON.stringify(body), signal: deadline.signal });
+        deadline.headersArrived();
+      } catch (error) {
+        deadline.release();
+        if (request.signal?.aborted) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        attempts.push({ account: account.alias, outcome: `network error: ${message}` });
+        await sleep(serverBackoffMs(attempt), request.signal);
+        return undefined;
+      }
+
+      const now = clock.now();
+      this.#recordRateLimitHeaders(account.id, response.headers, now);
+      if (response.ok) {
+        this.#burstStreaks.delete(account.id);
+        this.options.rotator.served(account.id, sessionId);
+        this.options.store.defer((data) => recordRequestServed(data, account.id, now));
+        attempts.push({ account: account.alias, status: response.status, outcome: 'served' });
+        return this.#passStream(account, response, deadline.release);
+      }
+
+      const text = await response.text().catch(() => '');
+      deadline.release();
+      const verdict = classifyReply(response.status, response.headers, text, now);
+      const burstStreak = verdict.kind === 'burst-limit' ? (this.#burstStreaks.get(account.id) ?? 0) + 1 : 0;
+      if (verdict.kind === 'burst-limit') this.#burstStreaks.set(account.id, burstStreak);
+      const step = decideFailover(verdict, { now, model, refreshedThisRequest: refreshed, reasoningStripped, burstStreak, attempt });
+      attempts.push({ account: account.alias, status: response.status, outcome: step.action === 'next-account' ? (step.mark?.reason ?? verdict.kind) : step.action });
+
+      switch (step.action) {
+        case 'serve':
+        case 'pass-through':
+          return new Response(text, { status: response.status, statusText: response.statusText, headers: forwardedHeaders(response.headers) });
+        case 'refresh-and-retry': {
+          refreshed = true;
+          const fresh = await this.#accessToken(account, token, attempts);
+          if (fresh === undefined) return undefined;
+          token = fresh;
+          continue;
+        }
+        case 'retry-without-reasoning':
+          reasoningStripped = true;
+          body = withoutEncryptedReasoning(shapedBody);
+          continue;
+        case 'next-account':
+          if (step.mark) this.#mark(account.id, step.mark, now);
+          await sleep(step.delayMs, request.signal);
+          return undefined;
+      }
+    }
+  }
+
+  async #accessToken(account: Account, rejected: string | undefined, attempts: AttemptRecord[]): Promise<string | undefined> {
+    try {
+      return await this.options.tokens.accessToken(account.id, rejected === undefined ? undefined : { rejected });
+    } catch (error) {
+      if (error instanceof ReloginRequiredError) {
+        attempts.push({ account: account.alias, outcome: `needs a new sign-in: ${error.reason}` });
+        return undefined;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      attempts.push({ account: account.alias, outcome: `token refresh failed: ${message}` });
+      this.#mark(account.id, { reason: 'token refresh failing', cooldownUntil: this.options.clock.now() + TOKEN_TROUBLE_COOLDOWN_MS }, this.options.clock.now());
+      return undefined;
+    }
+  }
+
+  #passStream(account: Account, response: Response, release: () => void): Response {
+    if (!response.body) {
+      release();
+      return response;
+    }
+    // Until the stream ends, an abort from OpenCode still reaches the upstream read.
+    const watcher = watchStreamFailure((failure) => this.#recordStreamFailure(account, failure), release);
+    return new Response(response.body.pipeThrough(watcher), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: forwardedHeaders(response.headers),
+    });
+  }
+
+  #recordStreamFailure(account: Account, failure: StreamFailure): void {
+    const now = this.options.clock.now();
+    const reason = `response.failed mid-stream${failure.code ? ` (${failure.code})` : ''}${failure.message ? `: ${failure.message}` : ''}`;
+    this.options.logger.warn('stream failed after it started; the next request will know', { account: account.alias, code: failure.code });
+    const mark: AccountMark = { reason };
+    if (failure.code === 'usage_limit_reached' || failure.code === 'insufficient_quota') mark.cooldownUntil = now + 15 * 60_000;
+    else if (failure.code === 'rate_limit_exceeded') mark.cooldownUntil = now + burstCooldownMs(undefined, 1);
+    this.#mark(account.id, mark, now);
+  }
+
+  #recordRateLimitHeaders(accountId: string, headers: Headers, now: number): void {
+    const observation = snapshotsFromHeaders(headers, now);
+    const { fiveHour, weekly } = observation;
+    if (!fiveHour && !weekly) return;
+    this.options.store.defer((data) => {
+      if (fiveHour) recordSnapshot(data, accountId, 'fiveHour', fiveHour);
+      if (weekly) recordSnapshot(data, accountId, 'weekly', weekly);
+    });
+  }
+
+  #mark(accountId: string, mark: AccountMark, now: number): void {
+    this.options.store.defer((data: StoreData) => {
+      if (mark.cooldownUntil !== undefined) extendCooldown(data, accountId, mark.cooldownUntil, mark.reason);
+      if (mark.workspaceDeactivatedUntil !== undefined) markWorkspaceDeactivated(data, accountId, mark.workspaceDeactivatedUntil);
+      if (mark.unsupportedModel) markModelUnsupported(data, accountId, mark.unsupportedModel.model, mark.unsupportedModel.until);
+      if (mark.reloginRequired) markReloginRequired(data, accountId, mark.reason, now);
+      recordError(data, accountId, mark.reason, now);
+    });
+  }
+
+  #noEligibleAccount(choice: Extract<Choice, { ok: false }>, now: number, attempts: AttemptRecord[], model: string | undefined): Response {
+    const message = describeNoEligibleAccount(choice, now);
+    const waitMs = choice.firstAvailableAt === undefined ? undefined : Math.max(0, choice.firstAvailableAt - now);
+    this.#logDecision(model, undefined, 'none', attempts, message);
+    const headers: Record<string, string> = {};
+    if (waitMs !== undefined) {
+      headers['retry-after'] = String(Math.max(1, Math.ceil(waitMs / 1_000)));
+      headers['retry-after-ms'] = String(Math.max(1_000, Math.ceil(waitMs)));
+    }
+    // OpenCode retries a 429 after `retry-after` however long it is, in silence; a long wait is
+    // therefore answered with a status it does not retry, so the user reads the reason at once.
+    const retryable = waitMs !== undefined && waitMs <= this.options.config.maxRetryWait;
+    if (choice.verdicts.length === 0) {
+      return errorResponse(401, { message, type: 'invalid_request_error', code: 'no_accounts' });
+    }
+    return errorResponse(retryable ? 429 : 400, { message, type: 'usage_limit_reached', code: 'no_eligible_account' }, headers);
+  }
+
+  #logDecision(model: string | undefined, sessionId: string | undefined, reason: string, attempts: AttemptRecord[], message?: string): void {
+    this.options.logger.debug('request routed', { model, session: sessionId, reason, attempts, message });
+  }
+}
