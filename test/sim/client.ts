@@ -89,3 +89,12 @@ export const CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
 export function refresh(sim: Simulator, refreshToken: string): Promise<Response> {
   return postForm(`${sim.issuer}/oauth/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID });
 }
+
+/** Polls a condition (no fixed sleeps, so slow machines only make it slower, never wrong). */
+export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('waitFor: condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
