@@ -1,7 +1,8 @@
 import { buildAuthorizeUrl } from './authorize-url.js';
 import { startCallbackServer } from './callback-server.js';
 import { exchangeCode } from './code-exchange.js';
-import { CODEX_CLIENT_ID, type Grant } from './grant.js';
+import { CLIENT_ID } from '../tokens/oauth-client.js';
+import type { Grant } from './grant.js';
 import type { FetchLike } from './issuer-http.js';
 import { readPastedCode } from './paste-flow.js';
 import { createPkce, createState } from './pkce.js';
@@ -43,7 +44,7 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
   const server = await startCallbackServer({ expectedState: state, ports: options.ports, timeoutMs: options.timeoutMs });
   const url = buildAuthorizeUrl({
     issuer: options.issuer,
-    clientId: CODEX_CLIENT_ID,
+    clientId: CLIENT_ID,
     redirectUri: server.redirectUri,
     codeChallenge: pkce.challenge,
     state,

@@ -1,6 +1,8 @@
-import { CODEX_CLIENT_ID, TokenResponseSchema, type Grant } from './grant.js';
+import { exchangeAuthorizationCode } from '../tokens/oauth-client.js';
+import { OAuthError } from '../tokens/errors.js';
 import { IssuerRequestError } from './errors.js';
-import { describeErrorBody, issuerFetch, type FetchLike } from './issuer-http.js';
+import type { Grant } from './grant.js';
+import type { FetchLike } from './issuer-http.js';
 
 export interface CodeExchangeInput {
   code: string;
@@ -8,23 +10,17 @@ export interface CodeExchangeInput {
   codeVerifier: string;
 }
 
-/** Trades an authorization code for tokens at `{issuer}/oauth/token` (form-encoded, PKCE). */
+/** Trades an authorization code for tokens at `{issuer}/oauth/token` (PKCE). Every failure is an {@link IssuerRequestError}. */
 export async function exchangeCode(issuer: string, input: CodeExchangeInput, options: { fetch?: FetchLike } = {}): Promise<Grant> {
-  const fetchImpl = options.fetch ?? fetch;
-  const body = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code: input.code,
-    redirect_uri: input.redirectUri,
-    client_id: CODEX_CLIENT_ID,
-    code_verifier: input.codeVerifier,
-  });
-  const response = await issuerFetch(fetchImpl, 'the code exchange', `${issuer.replace(/\/+$/, '')}/oauth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: body.toString(),
-  });
-  if (!response.ok) throw new IssuerRequestError('the code exchange', response.status, await describeErrorBody(response));
-  const parsed = TokenResponseSchema.safeParse(await response.json().catch(() => undefined));
-  if (!parsed.success) throw new IssuerRequestError('the code exchange', response.status, 'the answer had no access and refresh token');
-  return parsed.data;
+  const step = 'the code exchange';
+  let grant;
+  try {
+    grant = await exchangeAuthorizationCode(issuer, input, { fetch: options.fetch });
+  } catch (error) {
+    if (error instanceof OAuthError) throw new IssuerRequestError(step, error.status, [error.code, error.description].filter(Boolean).join(': ') || 'no details');
+    if (error instanceof TypeError) throw new IssuerRequestError(step, undefined, (error.cause as Error | undefined)?.message ?? error.message);
+    throw new IssuerRequestError(step, undefined, (error as Error).message);
+  }
+  if (!grant.refreshToken) throw new IssuerRequestError(step, 200, 'the answer had no refresh token');
+  return { ...grant, refreshToken: grant.refreshToken };
 }

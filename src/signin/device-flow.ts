@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { exchangeCode } from './code-exchange.js';
 import { DeviceCodeExpiredError, IssuerRequestError, SignInTimeoutError } from './errors.js';
-import { CODEX_CLIENT_ID, type Grant } from './grant.js';
+import { CLIENT_ID } from '../tokens/oauth-client.js';
+import type { Grant } from './grant.js';
 import { describeErrorBody, issuerFetch, type FetchLike } from './issuer-http.js';
 
 /** The device code lives 15 minutes at the issuer. */
@@ -51,7 +52,7 @@ export async function startDeviceSignIn(options: DeviceSignInOptions): Promise<D
   const response = await issuerFetch(fetchImpl, step, `${issuer}/api/accounts/deviceauth/usercode`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ client_id: CODEX_CLIENT_ID }),
+    body: JSON.stringify({ client_id: CLIENT_ID }),
   });
   if (!response.ok) throw new IssuerRequestError(step, response.status, await describeErrorBody(response));
   const parsed = UserCodeResponseSchema.safeParse(await response.json().catch(() => undefined));

@@ -1,0 +1,41 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './errors.js';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/** Options every command takes. */
+export const COMMON_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpec;
+
+/** `parseArgs`, strict, with its errors turned into a {@link UsageError} for `command`. */
+export function parseCommandArgs(command: string, argv: string[], options: OptionSpec): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
+    throw new UsageError(message, command);
+  }
+}
+
+export function stringOption(args: ParsedArgs, name: string): string | undefined {
+  const value = args.values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function flag(args: ParsedArgs, name: string): boolean {
+  return args.values[name] === true;
+}
+
+/** Checks the number of positionals; extra or missing ones are a usage error. */
+export function expectPositionals(command: string, args: ParsedArgs, min: number, max: number): string[] {
+  if (args.positionals.length < min) throw new UsageError(`Missing argument${min - args.positionals.length > 1 ? 's' : ''}.`, command);
+  if (args.positionals.length > max) throw new UsageError(`Unexpected argument: ${args.positionals[max]}.`, command);
+  return args.positionals;
+}

@@ -1,0 +1,28 @@
+import type { ParsedArgs, OptionSpec } from './args.js';
+import type { CliContext } from './context.js';
+
+export interface CommandHelp {
+  /** `login [alias] [--headless]` */
+  usage: string;
+  summary: string;
+  /** Option lines, already aligned: `--headless   sign in with a device code`. */
+  options?: string[];
+  examples: string[];
+}
+
+/** One sub-command of `opencode-multi-auth`. `run` returns the exit code. */
+export interface Command {
+  name: string;
+  help: CommandHelp;
+  options: OptionSpec;
+  run(context: CliContext, args: ParsedArgs): Promise<number>;
+}
+
+export function renderHelp(name: string, help: CommandHelp): string {
+  const lines = [`Usage: opencode-multi-auth ${help.usage}`, '', help.summary];
+  if (help.options?.length) lines.push('', 'Options:', ...help.options.map((line) => `  ${line}`));
+  lines.push('  -h, --help      show this help', '', help.examples.length > 1 ? 'Examples:' : 'Example:');
+  lines.push(...help.examples.map((example) => `  ${example}`));
+  void name;
+  return `${lines.join('\n')}\n`;
+}

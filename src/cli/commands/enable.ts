@@ -1,0 +1,34 @@
+import { expectPositionals } from '../args.js';
+import type { Command } from '../command.js';
+import { writeLine } from '../context.js';
+import { resolveAccount, withStore } from '../open-store.js';
+import { setEnabled } from '../../store/mutations.js';
+
+function toggle(enabled: boolean): Command {
+  const name = enabled ? 'enable' : 'disable';
+  return {
+    name,
+    help: {
+      usage: `${name} <alias>...`,
+      summary: enabled
+        ? 'Lets the plugin use the accounts again.'
+        : 'Keeps the plugin from using the accounts (they stay signed in; `enable` brings them back).',
+      examples: [`opencode-multi-auth ${name} work`],
+    },
+    options: {},
+    async run(context, args) {
+      const aliases = expectPositionals(name, args, 1, Infinity);
+      return withStore(context, async (store, data) => {
+        const accounts = aliases.map((alias) => resolveAccount(data, alias));
+        await store.update((draft) => {
+          for (const account of accounts) setEnabled(draft, account.id, enabled);
+        });
+        for (const account of accounts) writeLine(context.stdout, `${account.alias}: ${enabled ? 'enabled' : 'disabled'}.`);
+        return 0;
+      });
+    },
+  };
+}
+
+export const enable = toggle(true);
+export const disable = toggle(false);
