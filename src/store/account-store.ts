@@ -176,6 +176,10 @@ export class AccountStore {
   }
 
   async #read(): Promise<StoreFileRead> {
+    if (this.#failed) {
+      const stat = await fs.promises.stat(this.filePath).catch(() => undefined);
+      if (stat && sameSignature(signatureOf(stat), this.#failed.signature)) throw this.#failed.error;
+    }
     try {
       const read = await readStoreFile(this.filePath, this.#clock.now());
       this.#failed = undefined;
