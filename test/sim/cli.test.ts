@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readIdentity } from '../../src/tokens/jwt-claims.js';
+
+const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const REGISTER = fileURLToPath(new URL('./register.mjs', import.meta.url));
+
+describe('simulator CLI', () => {
+  it('prints the addresses and tokens of its demo accounts, serves them, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', REGISTER, CLI, '--accounts', '2', '--token-lifetime', '90'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+      const info = JSON.parse(line) as {
+        url: string;
+        baseUrl: string;
+        issuer: string;
+        accounts: Array<{ accountId: string; tokens: { access_token: string; expires_in: number } }>;
+      };
+      expect(info.baseUrl).toBe(`${info.url}/backend-api`);
+      expect(info.issuer).toBe(info.url);
+      expect(info.accounts).toHaveLength(2);
+      const [first] = info.accounts;
+      expect(first!.tokens.expires_in).toBe(90);
+      expect(readIdentity({ accessToken: first!.tokens.access_token }).chatgptAccountId).toBe(first!.accountId);
+
+      const res = await fetch(`${info.baseUrl}/codex/responses`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${first!.tokens.access_token}`,
+          'chatgpt-account-id': first!.accountId,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ model: 'gpt-5.4', input: 'hi', stream: true, store: false }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain(`${first!.accountId}`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  });
+});
