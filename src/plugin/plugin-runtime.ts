@@ -1,0 +1,123 @@
+import { systemClock, type Clock } from '../clock.js';
+import { readConfig, type Config, type ConfigProblem } from '../config/config.js';
+import { errorResponse } from '../codex/error-response.js';
+import { CodexRequestPath } from '../codex/request-path.js';
+import { createLogger, fileSink, type Logger, type LogSink } from '../log/logger.js';
+import { AccountRotator } from '../rotator/rotator.js';
+import { AccountStore } from '../store/account-store.js';
+import { StoreUnreadableError } from '../store/errors.js';
+import { TokenKeeper } from '../tokens/token-keeper.js';
+import type { Readiness } from './provider-fetch.js';
+import { PACKAGE_NAME, packageVersion } from './version.js';
+
+export interface PluginRuntimeOptions {
+  env?: NodeJS.ProcessEnv;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  /** Where log lines go. Default: the configured log file. */
+  logSink?: LogSink;
+}
+
+/** How often an unreadable store is tried again, so a fixed file is picked up without a restart. */
+const UNREADABLE_RETRY_MS = 5_000;
+
+/**
+ * Everything one plugin instance owns: config, store, token keeper, rotator and request path.
+ * Nothing here is module-level, so two instances (two OpenCode workspaces, two tests) never share state.
+ */
+export class PluginRuntime {
+  readonly config: Config;
+  readonly configProblems: ConfigProblem[];
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly store: AccountStore;
+  readonly tokens: TokenKeeper;
+  readonly rotator: AccountRotator;
+  readonly requestPath: CodexRequestPath;
+  readonly version = packageVersion();
+
+  #loaded = false;
+  #unreadable: { error: StoreUnreadableError; at: number } | undefined;
+  readonly #send = (request: Parameters<CodexRequestPath['send']>[0]) => this.requestPath.send(request);
+
+  constructor(options: PluginRuntimeOptions = {}) {
+    const { config, problems } = readConfig(options.env ?? process.env);
+    this.config = config;
+    this.configProblems = problems;
+    this.clock = options.clock ?? systemClock;
+    this.logger = createLogger(config.logLevel, options.logSink ?? fileSink(config.logFile));
+    for (const problem of problems) this.logger.warn(problem.message, { variable: problem.variable });
+    const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.store = new AccountStore({ dir: config.storeDir, clock: this.clock, logger: this.logger });
+    this.tokens = new TokenKeeper({
+      store: this.store,
+      issuer: config.authIssuer,
+      clock: this.clock,
+      refreshMarginMs: config.tokenRefreshMargin,
+      fetch: fetchImpl,
+      logger: this.logger,
+    });
+    this.rotator = new AccountRotator({
+      strategy: config.strategy,
+      pauseAtPercent: config.pauseAtPercent,
+      snapshotStaleAfterMs: config.snapshotStaleAfter,
+    });
+    this.requestPath = new CodexRequestPath({
+      store: this.store,
+      tokens: this.tokens,
+      rotator: this.rotator,
+      config,
+      clock: this.clock,
+      logger: this.logger,
+      fetch: fetchImpl,
+      pluginAgent: `${PACKAGE_NAME}/${this.version}`,
+    });
+  }
+
+  /** Whether requests can be routed now; if not, a reply that tells the user what is wrong and what to do. */
+  async readiness(): Promise<Readiness> {
+    const now = this.clock.now();
+    if (this.#unreadable && now - this.#unreadable.at < UNREADABLE_RETRY_MS) return this.#standAside(this.#unreadable.error);
+    let accounts: number;
+    try {
+      const data = this.#loaded ? await this.store.current() : await this.store.load();
+      this.#loaded = true;
+      if (this.#unreadable) this.logger.info('account store readable again', { file: this.store.filePath });
+      this.#unreadable = undefined;
+      accounts = data.accounts.length;
+    } catch (error) {
+      if (!(error instanceof StoreUnreadableError)) throw error;
+      if (!this.#unreadable) this.logger.error(error.message, { file: error.filePath });
+      this.#unreadable = { error, at: now };
+      return this.#standAside(error);
+    }
+    if (accounts === 0) {
+      return {
+        ready: false,
+        explain: () =>
+          errorResponse(401, {
+            message: `opencode-multi-auth-codex has no ChatGPT account yet (store: ${this.store.filePath}). Add one with \`opencode-multi-auth login\` (or \`opencode auth login\` → OpenAI), then try again. \`opencode-multi-auth doctor\` checks the setup.`,
+            type: 'invalid_request_error',
+            code: 'no_accounts',
+          }),
+      };
+    }
+    return { ready: true, send: this.#send };
+  }
+
+  #standAside(error: StoreUnreadableError): Readiness {
+    return {
+      ready: false,
+      explain: () =>
+        errorResponse(401, {
+          message: `opencode-multi-auth-codex cannot use its account store: ${error.message} Run \`opencode-multi-auth doctor\` for what to do.`,
+          type: 'invalid_request_error',
+          code: 'store_unreadable',
+        }),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.store.close().catch((error: unknown) => this.logger.warn('closing the store failed', { error: String(error) }));
+  }
+}

@@ -1,0 +1,57 @@
+import { errorResponse } from '../codex/error-response.js';
+import type { ModelRequest } from '../codex/request-path.js';
+
+/** What the plugin can do for a request right now: route it, or say why it cannot. */
+export type Readiness = { ready: true; send: (request: ModelRequest) => Promise<Response> } | { ready: false; explain: () => Response };
+
+function isModelRoute(url: string): boolean {
+  const path = url.split('?', 1)[0]!;
+  return path.endsWith('/responses') || path.endsWith('/chat/completions');
+}
+
+function mergedHeaders(input: RequestInfo | URL, init: RequestInit | undefined): Headers {
+  const headers = new Headers(input instanceof Request ? input.headers : undefined);
+  if (init?.headers) new Headers(init.headers).forEach((value, name) => headers.set(name, value));
+  return headers;
+}
+
+async function readBodyText(input: RequestInfo | URL, init: RequestInit | undefined): Promise<string | undefined> {
+  const body = init?.body ?? undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return new TextDecoder().decode(body);
+  if (body !== undefined && body !== null) return new Response(body).text();
+  if (input instanceof Request) return input.text();
+  return undefined;
+}
+
+/**
+ * The fetch handed to OpenCode for provider `openai`. Model requests go to the request path;
+ * anything else is refused here, so the placeholder API key never reaches OpenAI.
+ */
+export function createProviderFetch(readiness: () => Promise<Readiness>): typeof fetch {
+  const providerFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (!isModelRoute(url)) {
+      return errorResponse(404, {
+        message: `opencode-multi-auth-codex only serves model requests (/responses); ${new URL(url).pathname} is not available through a ChatGPT account.`,
+        type: 'invalid_request_error',
+        code: 'unsupported_route',
+      });
+    }
+    const state = await readiness();
+    if (!state.ready) return state.explain();
+    const text = await readBodyText(input, init);
+    let body: unknown;
+    try {
+      body = text === undefined ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      return errorResponse(400, { message: 'The model request body is not a JSON object.', type: 'invalid_request_error', code: 'invalid_body' });
+    }
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    return state.send({ body: body as Record<string, unknown>, headers: mergedHeaders(input, init), signal });
+  };
+  return providerFetch as typeof fetch;
+}

@@ -1,0 +1,26 @@
+import type { Hooks, PluginInput, PluginOptions } from '@opencode-ai/plugin';
+import { PLACEHOLDER_API_KEY } from '../signin/opencode-auth-record.js';
+import { loginMethods } from './login-methods.js';
+import { createProviderFetch } from './provider-fetch.js';
+import { PluginRuntime } from './plugin-runtime.js';
+
+/**
+ * The plugin's hooks. OpenCode calls the `openai` auth loader only when its auth.json has an
+ * `openai` record; the loader hands back our fetch, which replaces the built-in one.
+ */
+export async function server(_input: PluginInput, _options?: PluginOptions): Promise<Hooks> {
+  const runtime = new PluginRuntime();
+  const providerFetch = createProviderFetch(() => runtime.readiness());
+  return {
+    auth: {
+      provider: 'openai',
+      async loader() {
+        return { apiKey: PLACEHOLDER_API_KEY, fetch: providerFetch };
+      },
+      methods: loginMethods(runtime),
+    },
+    async dispose() {
+      await runtime.dispose();
+    },
+  };
+}
