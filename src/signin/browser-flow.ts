@@ -33,6 +33,8 @@ export interface BrowserSignIn {
    * or just its code. Resolves with the tokens; a wrong state or unreadable text rejects and the sign-in goes on.
    */
   submitPaste(text: string): Promise<Grant>;
+  /** How the code arrived, once it has: through the callback, or pasted. */
+  readonly via: 'browser' | 'pasted' | undefined;
   /** Stops the callback server. */
   close(): Promise<void>;
 }
@@ -56,7 +58,12 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
   const pastedCode = new Promise<string>((resolve) => {
     pasted = resolve;
   });
-  const tokens = Promise.race([server.waitForCode(), pastedCode]).then(async (code) => {
+  let via: 'browser' | 'pasted' | undefined;
+  const tokens = Promise.race([
+    server.waitForCode().then((code) => ({ code, source: 'browser' as const })),
+    pastedCode.then((code) => ({ code, source: 'pasted' as const })),
+  ]).then(async ({ code, source }) => {
+    via = source;
     await server.close();
     return exchange(code);
   });
@@ -75,6 +82,9 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     port: server.port,
     redirectUri: server.redirectUri,
     waitForTokens: () => tokens,
+    get via() {
+      return via;
+    },
     submitPaste: async (text: string) => {
       const code = readPastedCode(text, state);
       pasted?.(code);
