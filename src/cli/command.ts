@@ -1,7 +1,10 @@
 import type { ParsedArgs, OptionSpec } from './args.js';
 import type { CliContext } from './context.js';
+import { wrap } from './render/text-width.js';
 
 export interface CommandHelp {
+  /** One line for the command list, lower case, no full stop. */
+  brief: string;
   /** `login [alias] [--headless]` */
   usage: string;
   summary: string;
@@ -19,7 +22,7 @@ export interface Command {
 }
 
 export function renderHelp(name: string, help: CommandHelp): string {
-  const lines = [`Usage: opencode-multi-auth ${help.usage}`, '', help.summary];
+  const lines = [`Usage: opencode-multi-auth ${help.usage}`, '', ...wrap(help.summary, 78)];
   if (help.options?.length) lines.push('', 'Options:', ...help.options.map((line) => `  ${line}`));
   lines.push('  -h, --help      show this help', '', help.examples.length > 1 ? 'Examples:' : 'Example:');
   lines.push(...help.examples.map((example) => `  ${example}`));

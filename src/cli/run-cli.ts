@@ -19,17 +19,12 @@ function mainHelp(): string {
     'Several ChatGPT accounts for OpenCode\'s Codex models, rotated when one runs out.',
     '',
     'Commands:',
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${firstSentence(command.help.summary)}`),
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.help.brief}`),
     '',
     'Run `opencode-multi-auth <command> --help` for its options and an example.',
     'Exit codes: 0 done, 1 failed, 2 bad usage.',
     '',
   ].join('\n');
-}
-
-function firstSentence(text: string): string {
-  const sentence = text.split(/(?<=\.)\s/)[0] ?? text;
-  return sentence.length > 62 ? `${sentence.slice(0, 61)}…` : sentence;
 }
 
 /** Runs one command line and returns the exit code. Never calls process.exit. */

@@ -8,6 +8,7 @@ import { paint } from '../render/colors.js';
 export const doctor: Command = {
   name: 'doctor',
   help: {
+    brief: 'check the setup and say what to fix',
     usage: 'doctor [--json] [--offline]',
     summary:
       "Checks the setup: the settings, the store's location, permissions and lock, whether OpenCode's config loads the " +

@@ -9,6 +9,7 @@ function toggle(enabled: boolean): Command {
   return {
     name,
     help: {
+      brief: enabled ? 'let the plugin use accounts again' : 'keep the plugin from using accounts',
       usage: `${name} <alias>...`,
       summary: enabled
         ? 'Lets the plugin use the accounts again.'

@@ -11,6 +11,7 @@ import { ensureOpenCodeRecord, type RecordOutcome } from '../opencode-record-ste
 export const importCommand: Command = {
   name: 'import',
   help: {
+    brief: 'add the account the codex CLI or OpenCode is signed in with',
     usage: 'import codex [path] [--alias NAME] | import opencode [--alias NAME]',
     summary:
       'Adds the account another tool is signed in with: the codex CLI (~/.codex/auth.json, or $CODEX_HOME) or ' +

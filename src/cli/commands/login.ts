@@ -53,6 +53,7 @@ async function deviceSignIn(context: CliContext): Promise<{ grant: Grant; origin
 export const login: Command = {
   name: 'login',
   help: {
+    brief: 'sign in to an account (browser, device code or paste)',
     usage: 'login [alias] [--headless] [--json]',
     summary:
       'Signs in to a ChatGPT account and adds it (or, for an account already here, replaces its tokens and clears ' +

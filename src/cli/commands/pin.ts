@@ -9,6 +9,7 @@ import { resolveAccount, withStore } from '../open-store.js';
 export const pin: Command = {
   name: 'pin',
   help: {
+    brief: 'send every request to one account',
     usage: 'pin <alias> [--for DURATION]',
     summary:
       'Sends every request to one account (while it can serve them), for a while or until `unpin`. ' +
@@ -41,6 +42,7 @@ export const pin: Command = {
 export const unpin: Command = {
   name: 'unpin',
   help: {
+    brief: 'end a pin',
     usage: 'unpin',
     summary: 'Ends a pin: requests are spread over all accounts again.',
     examples: ['opencode-multi-auth unpin'],

@@ -21,6 +21,7 @@ function progressLine(context: CliContext, alias: string, progress: RefreshProgr
 export const refresh: Command = {
   name: 'refresh',
   help: {
+    brief: 'fetch the current usage of accounts now',
     usage: 'refresh [alias...|--all] [--json]',
     summary: 'Fetches the current 5-hour and weekly usage of the accounts now, through the same bounded queue the plugin uses.',
     options: ['--all           every enabled account (the default when no alias is given)', '--json          print the results as JSON'],

@@ -9,6 +9,7 @@ import { confirm } from '../prompt.js';
 export const remove: Command = {
   name: 'remove',
   help: {
+    brief: 'forget an account and its tokens',
     usage: 'remove <alias> [--yes]',
     summary: 'Forgets an account and its tokens. Asks first; the account can be added again with `login`.',
     options: ['--yes, -y       do not ask'],

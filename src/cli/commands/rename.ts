@@ -9,6 +9,7 @@ import { resolveAccount, withStore } from '../open-store.js';
 export const rename: Command = {
   name: 'rename',
   help: {
+    brief: 'give an account another alias',
     usage: 'rename <old> <new>',
     summary: 'Gives an account another alias.',
     examples: ['opencode-multi-auth rename account-2 personal'],

@@ -11,6 +11,7 @@ function statusCommand(name: 'status' | 'list'): Command {
   return {
     name,
     help: {
+      brief: name === 'status' ? 'show accounts, usage and state (--watch to follow)' : 'show accounts, usage and state',
       usage: `${name} [--json]${name === 'status' ? ' [--watch [--interval 5s]]' : ''}`,
       summary:
         'Shows every account: alias, email, plan, state (active, cooling down until, new sign-in needed and why, ' +
