@@ -22,7 +22,8 @@ export interface Command {
 }
 
 export function renderHelp(name: string, help: CommandHelp): string {
-  const lines = [`Usage: opencode-multi-auth ${help.usage}`, '', ...wrap(help.summary, 78)];
+  const [first, ...alternatives] = help.usage.split(' | ');
+  const lines = [`Usage: opencode-multi-auth ${first}`, ...alternatives.map((usage) => `       opencode-multi-auth ${usage}`), '', ...wrap(help.summary, 78)];
   if (help.options?.length) lines.push('', 'Options:', ...help.options.map((line) => `  ${line}`));
   lines.push('  -h, --help      show this help', '', help.examples.length > 1 ? 'Examples:' : 'Example:');
   lines.push(...help.examples.map((example) => `  ${example}`));

@@ -3,7 +3,7 @@ import { renderUsageBar } from './bar.js';
 import { paint, type Palette } from './colors.js';
 import { stateLabel } from './account-state.js';
 import { renderTable } from './table.js';
-import { visibleWidth } from './text-width.js';
+import { visibleWidth, wrap } from './text-width.js';
 import { formatClock, formatRelative } from './time.js';
 
 export interface StatusRenderOptions {
@@ -61,7 +61,10 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
     const weekly = usageCell('wk', account.usage.weekly, view.now, options);
     if (visibleWidth(fiveHour) + visibleWidth(weekly) + 5 <= options.width) lines.push(`  ${fiveHour}   ${weekly}`);
     else lines.push(`  ${fiveHour}`, `  ${weekly}`);
-    if (account.advice) lines.push(`  ${paint(palette, account.state === 'relogin-required' ? 'bad' : 'warn', `! ${account.advice}`)}`);
+    if (account.advice) {
+      const tone = account.state === 'relogin-required' ? 'bad' : 'warn';
+      wrap(`! ${account.advice}`, options.width - 4).forEach((line, index) => lines.push(`${index === 0 ? '  ' : '    '}${paint(palette, tone, line)}`));
+    }
   });
   return lines;
 }
