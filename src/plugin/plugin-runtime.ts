@@ -7,6 +7,8 @@ import { AccountRotator } from '../rotator/rotator.js';
 import { AccountStore } from '../store/account-store.js';
 import { StoreUnreadableError } from '../store/errors.js';
 import { TokenKeeper } from '../tokens/token-keeper.js';
+import { BackgroundUsageRefresher } from '../usage/background-refresher.js';
+import { UsageRefreshQueue } from '../usage/refresh-queue.js';
 import type { Readiness } from './provider-fetch.js';
 import { PACKAGE_NAME, packageVersion } from './version.js';
 
@@ -34,6 +36,8 @@ export class PluginRuntime {
   readonly tokens: TokenKeeper;
   readonly rotator: AccountRotator;
   readonly requestPath: CodexRequestPath;
+  readonly refreshQueue: UsageRefreshQueue;
+  readonly backgroundRefresher: BackgroundUsageRefresher;
   readonly version = packageVersion();
 
   #loaded = false;
@@ -72,6 +76,16 @@ export class PluginRuntime {
       fetch: fetchImpl,
       pluginAgent: `${PACKAGE_NAME}/${this.version}`,
     });
+    this.refreshQueue = new UsageRefreshQueue({ store: this.store, tokens: this.tokens, config, fetch: fetchImpl, clock: this.clock, logger: this.logger });
+    this.backgroundRefresher = new BackgroundUsageRefresher({ queue: this.refreshQueue, store: this.store, config, clock: this.clock, logger: this.logger });
+  }
+
+  /**
+   * Starts keeping usage snapshots current in the background (only one process on the machine
+   * polls at a time; the others wait on the lease). Called when OpenCode first loads the provider.
+   */
+  startBackgroundWork(): void {
+    this.backgroundRefresher.start();
   }
 
   /** Whether requests can be routed now; if not, a reply that tells the user what is wrong and what to do. */
@@ -118,6 +132,7 @@ export class PluginRuntime {
   }
 
   async dispose(): Promise<void> {
+    await this.backgroundRefresher.stop().catch((error: unknown) => this.logger.warn('stopping the usage refresher failed', { error: String(error) }));
     await this.store.close().catch((error: unknown) => this.logger.warn('closing the store failed', { error: String(error) }));
   }
 }

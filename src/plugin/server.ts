@@ -15,6 +15,7 @@ export async function server(_input: PluginInput, _options?: PluginOptions): Pro
     auth: {
       provider: 'openai',
       async loader() {
+        runtime.startBackgroundWork();
         return { apiKey: PLACEHOLDER_API_KEY, fetch: providerFetch };
       },
       methods: loginMethods(runtime),
