@@ -1,0 +1,96 @@
+import type { AuthHook } from '@opencode-ai/plugin';
+import type { AccountStore } from '../store/account-store.js';
+import { addSignedInAccount, type SignInOrigin } from './add-signed-in-account.js';
+import { startBrowserSignIn } from './browser-flow.js';
+import { startDeviceSignIn } from './device-flow.js';
+import type { Grant } from './grant.js';
+import type { FetchLike } from './issuer-http.js';
+import { PLACEHOLDER_API_KEY } from './opencode-auth-record.js';
+
+type LoginMethod = AuthHook['methods'][number] & { type: 'oauth' };
+type OAuthOutcome = Awaited<ReturnType<Extract<Awaited<ReturnType<LoginMethod['authorize']>>, { method: 'auto' }>['callback']>>;
+
+export interface LoginMethodsOptions {
+  store: AccountStore;
+  /** config.authIssuer. */
+  issuer: string;
+  fetch?: FetchLike;
+  now?: () => number;
+  /** Callback ports; default 1455..1459. */
+  ports?: number[];
+  /** Told about failures (OpenCode only shows "failed"). */
+  onError?: (error: unknown) => void;
+}
+
+const ALIAS_PROMPT = {
+  type: 'text' as const,
+  key: 'alias',
+  message: 'Alias for this account (empty: from its email)',
+  placeholder: 'work',
+  validate: (value: string) => (value === '' || /^[\w.@+-]{1,64}$/.test(value) ? undefined : 'Use letters, digits and . _ - @ + (at most 64).'),
+};
+
+/**
+ * The sign-in methods offered under `opencode auth login` → OpenAI. Each stores the account in the
+ * plugin's store and answers OpenCode with the placeholder API key, so OpenCode writes the `openai`
+ * record that makes it load the plugin (and never holds a refresh token itself).
+ */
+export function createLoginMethods(options: LoginMethodsOptions): LoginMethod[] {
+  const now = options.now ?? Date.now;
+  const finish = async (grant: Promise<Grant>, origin: () => SignInOrigin, alias: string | undefined): Promise<OAuthOutcome> => {
+    try {
+      await addSignedInAccount(options.store, await grant, { alias: alias || undefined, origin: origin(), now: now() });
+      return { type: 'success', key: PLACEHOLDER_API_KEY };
+    } catch (error) {
+      options.onError?.(error);
+      return { type: 'failed' };
+    }
+  };
+  return [
+    {
+      type: 'oauth',
+      label: 'ChatGPT account, added to multi-auth (browser)',
+      prompts: [ALIAS_PROMPT],
+      async authorize(inputs) {
+        const signIn = await startBrowserSignIn({ issuer: options.issuer, fetch: options.fetch, ports: options.ports });
+        return {
+          url: signIn.url,
+          instructions: 'Sign in in the browser that opened; this window continues by itself.',
+          method: 'auto',
+          callback: () => finish(signIn.waitForTokens(), () => signIn.via ?? 'browser', inputs?.alias),
+        };
+      },
+    },
+    {
+      type: 'oauth',
+      label: 'ChatGPT account, added to multi-auth (headless: device code)',
+      prompts: [ALIAS_PROMPT],
+      async authorize(inputs) {
+        const signIn = await startDeviceSignIn({ issuer: options.issuer, fetch: options.fetch });
+        return {
+          url: signIn.verificationUrl,
+          instructions: `Open the address on any device and enter the code ${signIn.userCode}`,
+          method: 'auto',
+          callback: () => finish(signIn.waitForTokens(), () => 'device', inputs?.alias),
+        };
+      },
+    },
+    {
+      type: 'oauth',
+      label: 'ChatGPT account, added to multi-auth (paste the redirect address)',
+      prompts: [ALIAS_PROMPT],
+      async authorize(inputs) {
+        const signIn = await startBrowserSignIn({ issuer: options.issuer, fetch: options.fetch, ports: options.ports });
+        return {
+          url: signIn.url,
+          instructions: 'Sign in, then paste the address the browser ends on (http://localhost:1455/auth/callback?code=...)',
+          method: 'code',
+          callback: (code: string) => {
+            const grant = signIn.via === 'browser' ? signIn.waitForTokens() : signIn.submitPaste(code);
+            return finish(grant, () => signIn.via ?? 'pasted', inputs?.alias).finally(() => signIn.close());
+          },
+        };
+      },
+    },
+  ];
+}
