@@ -25,5 +25,7 @@ export function headroomOf(account: Account, now: number, staleAfterMs: number):
 /** Most headroom first; on a tie, the account whose window resets soonest (its quota is worth less unspent). */
 export function compareByHeadroom(a: Headroom, b: Headroom): number {
   if (a.percentLeft !== b.percentLeft) return b.percentLeft - a.percentLeft;
-  return a.soonestReset - b.soonestReset;
+  // Not a subtraction: two unknown resets (Infinity - Infinity) would give NaN, which is neither a tie nor an order.
+  if (a.soonestReset === b.soonestReset) return 0;
+  return a.soonestReset < b.soonestReset ? -1 : 1;
 }
