@@ -175,8 +175,9 @@ describe('used-percent semantics (regression: used means used, never remaining)'
   it('calls two accounts with no known reset a tie, so the caller can break it (Infinity - Infinity is NaN)', () => {
     const unknown = headroomOf(routingAccount('a'), NOW, STALE_AFTER);
     expect(compareByHeadroom(unknown, { ...unknown })).toBe(0);
-    expect(compareByHeadroom({ percentLeft: 50, soonestReset: NOW }, unknown)).toBeLessThan(0);
-    expect(compareByHeadroom(unknown, { percentLeft: 50, soonestReset: NOW })).toBeGreaterThan(0);
+    expect(compareByHeadroom({ percentLeft: 100, soonestReset: NOW }, unknown)).toBeLessThan(0);
+    expect(compareByHeadroom(unknown, { percentLeft: 100, soonestReset: NOW })).toBeGreaterThan(0);
+    expect(compareByHeadroom({ percentLeft: 50, soonestReset: NOW }, unknown)).toBeGreaterThan(0);
   });
 
   it('gives an account with no snapshot full headroom', () => {
