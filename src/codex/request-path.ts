@@ -13,6 +13,7 @@ import {
   recordError,
   recordRequestServed,
   recordSnapshot,
+  rememberSession,
 } from '../store/mutations.js';
 import type { Account, StoreData } from '../store/schema.js';
 import { ReloginRequiredError } from '../tokens/errors.js';
@@ -118,7 +119,7 @@ export class CodexRequestPath {
     const body = shapeRequestBody(request.body);
     const sessionId = readSessionId(request.headers, request.body);
     const model = typeof body.model === 'string' ? body.model : undefined;
-    const previousAccountId = rotator.sessionAccount(sessionId);
+    const previousAccountId = rotator.sessionAccount(sessionId, store.peek());
     const tried = new Set<string>();
     const attempts: AttemptRecord[] = [];
 
@@ -183,8 +184,13 @@ export class CodexRequestPath {
       this.#recordRateLimitHeaders(account.id, response.headers, now);
       if (response.ok) {
         this.#burstStreaks.delete(account.id);
+        const moved = sessionId !== undefined && this.options.rotator.sessionAccount(sessionId, this.options.store.peek()) !== account.id;
         this.options.rotator.served(account.id, sessionId);
-        this.options.store.defer((data) => recordRequestServed(data, account.id, now));
+        this.options.store.defer((data) => {
+          recordRequestServed(data, account.id, now);
+          // Only a new assignment is worth writing; it lets a resumed session find its account.
+          if (moved) rememberSession(data, sessionId, account.id, now);
+        });
         attempts.push({ account: account.alias, status: response.status, outcome: 'served' });
         return this.#passStream(account, response, deadline.release);
       }
@@ -298,6 +304,6 @@ export class CodexRequestPath {
   }
 
   #logDecision(model: string | undefined, sessionId: string | undefined, reason: string, attempts: AttemptRecord[], message?: string): void {
-    this.options.logger.debug('request routed', { model, session: sessionId, reason, attempts, message });
+    this.options.logger.debug('request routed', { model, session: sessionId, reason, attempts, explanation: message });
   }
 }

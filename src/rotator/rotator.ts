@@ -19,16 +19,17 @@ export class AccountRotator {
       data,
       request,
       {
-        sessionAccountId: request.sessionId === undefined ? undefined : this.#sessions.get(request.sessionId),
+        sessionAccountId: this.sessionAccount(request.sessionId, data),
         lastRoundRobinId: this.#lastRoundRobinId,
       },
       this.settings,
     );
   }
 
-  /** The account that last served the session, if any. */
-  sessionAccount(sessionId: string | undefined): string | undefined {
-    return sessionId === undefined ? undefined : this.#sessions.get(sessionId);
+  /** The account that last served the session, here or (for a resumed session) in another process. */
+  sessionAccount(sessionId: string | undefined, data: StoreData): string | undefined {
+    if (sessionId === undefined) return undefined;
+    return this.#sessions.get(sessionId) ?? data.sessions[sessionId]?.accountId;
   }
 
   /** Records that `accountId` served the request, so the session stays there. */

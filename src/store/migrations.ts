@@ -124,6 +124,7 @@ function legacyStore(accounts: unknown[], now: number): unknown {
   return {
     version: STORE_VERSION,
     accounts: dedupeAliases(accounts.map((account, index) => migrateLegacyAccount(account, index, now))),
+    sessions: {},
     usageRoute: {},
   };
 }

@@ -154,3 +154,17 @@ export function setPin(data: StoreData, pin: { accountId: string; until?: number
 export function setUsageRoute(data: StoreData, baseUrl: string, route: 'codex' | 'wham'): void {
   data.usageRoute[baseUrl] = route;
 }
+
+/** How many sessions the store remembers; the least recently served are forgotten first. */
+export const REMEMBERED_SESSIONS = 500;
+
+/** Records which account served a session; keeps the newest assignment and a bounded list. */
+export function rememberSession(data: StoreData, sessionId: string, accountId: string, at: number): void {
+  const known = data.sessions[sessionId];
+  if (known && known.at > at) return;
+  data.sessions[sessionId] = { accountId, at };
+  const ids = Object.keys(data.sessions);
+  if (ids.length <= REMEMBERED_SESSIONS) return;
+  ids.sort((a, b) => data.sessions[a]!.at - data.sessions[b]!.at);
+  for (const id of ids.slice(0, ids.length - REMEMBERED_SESSIONS)) delete data.sessions[id];
+}

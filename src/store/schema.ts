@@ -104,13 +104,18 @@ export const StoreSchema = z.object({
   version: z.literal(STORE_VERSION),
   accounts: z.array(AccountSchema),
   pin: PinSchema.optional(),
+  /**
+   * Which account each recent OpenCode session was served by, so a session resumed in another
+   * process (`opencode run --session`) stays on its account and keeps its prompt cache warm.
+   */
+  sessions: z.record(z.string(), z.object({ accountId: z.string(), at: z.number() })).default({}),
   /** Per Codex base URL, which usage route last answered (`codex` or `wham`). */
   usageRoute: z.record(z.string(), z.enum(['codex', 'wham'])).default({}),
 });
 export type StoreData = z.infer<typeof StoreSchema>;
 
 export function emptyStore(): StoreData {
-  return { version: STORE_VERSION, accounts: [], usageRoute: {} };
+  return { version: STORE_VERSION, accounts: [], sessions: {}, usageRoute: {} };
 }
 
 export function accountIdentity(chatgptAccountId: string, userId: string | undefined): string {

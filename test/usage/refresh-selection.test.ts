@@ -46,7 +46,7 @@ describe('selectAccountsToRefresh', () => {
   it('lists the accounts that matter, paused ones first', () => {
     const data = {
       version: 1 as const,
-      usageRoute: {},
+      sessions: {}, usageRoute: {},
       accounts: [
         makeAccount({ id: 'missing:u' }),
         makeAccount({ id: 'idle:u', usage: { fiveHour: window(5, NOW - MIN, { resetsAt: NOW + HOUR }) } }),

@@ -3,7 +3,7 @@ import type { StoreData } from '../../src/store/schema.js';
 import { clearReloginFlagSeenWorking, recordObservation } from '../../src/usage/usage-mutations.js';
 import { makeAccount, window } from './accounts.js';
 
-const store = (...accounts: ReturnType<typeof makeAccount>[]): StoreData => ({ version: 1, accounts, usageRoute: {} });
+const store = (...accounts: ReturnType<typeof makeAccount>[]): StoreData => ({ version: 1, accounts, sessions: {}, usageRoute: {} });
 
 describe('recordObservation', () => {
   it('keeps the newer observation of each window, credits and additional family', () => {
