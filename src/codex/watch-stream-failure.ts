@@ -49,7 +49,9 @@ export function watchStreamFailure(
         captured = Buffer.from(bytes.subarray(at, at + CAPTURE_BYTES));
         return;
       }
-      tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - (MARKER.length - 1))));
+      // The tail spans chunks: with chunks shorter than the marker, this chunk alone is not enough.
+      const joined = tail.length > 0 ? Buffer.concat([tail, bytes]) : bytes;
+      tail = Buffer.from(joined.subarray(Math.max(0, joined.length - (MARKER.length - 1))));
     },
     flush: report,
   });
