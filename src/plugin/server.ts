@@ -1,6 +1,6 @@
 import type { Hooks, PluginInput, PluginOptions } from '@opencode-ai/plugin';
 import { PLACEHOLDER_API_KEY } from '../signin/opencode-auth-record.js';
-import { loginMethods } from './login-methods.js';
+import { createLoginMethods } from '../signin/opencode-login-methods.js';
 import { createProviderFetch } from './provider-fetch.js';
 import { PluginRuntime } from './plugin-runtime.js';
 
@@ -18,7 +18,12 @@ export async function server(_input: PluginInput, _options?: PluginOptions): Pro
         runtime.startBackgroundWork();
         return { apiKey: PLACEHOLDER_API_KEY, fetch: providerFetch };
       },
-      methods: loginMethods(runtime),
+      methods: createLoginMethods({
+        store: runtime.store,
+        issuer: runtime.config.authIssuer,
+        now: () => runtime.clock.now(),
+        onError: (error) => runtime.logger.error('sign-in failed', { error: error instanceof Error ? error.message : String(error) }),
+      }),
     },
     async dispose() {
       await runtime.dispose();
