@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { dashboard } from './dashboard.js';
 import { doctor } from './doctor.js';
 import { disable, enable } from './enable.js';
 import { importCommand } from './import.js';
@@ -10,4 +11,4 @@ import { rename } from './rename.js';
 import { list, status } from './status.js';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [login, importCommand, list, status, refresh, enable, disable, pin, unpin, rename, remove, doctor];
+export const COMMANDS: Command[] = [login, importCommand, list, status, refresh, enable, disable, pin, unpin, rename, remove, dashboard, doctor];
