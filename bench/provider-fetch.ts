@@ -112,7 +112,7 @@ async function rssGrowth(fetchImpl: typeof fetch, call: ModelCall): Promise<{ pe
 }
 
 export async function benchLargeStream(subject: FetchSubject, options: { rounds?: number } = {}): Promise<BenchResult[]> {
-  const { rounds = 3 } = options;
+  const { rounds = 5 } = options;
   const text = (bytes: number) => `stream me SIM_BYTES=${bytes}`;
   const direct = (bytes: number) => subject.directCall('ses_bench_big', text(bytes), 0);
   const plugin = (bytes: number) => subject.pluginCall('ses_bench_big', text(bytes));

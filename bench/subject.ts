@@ -95,7 +95,6 @@ export async function startFetchSubject(accountCount = 3): Promise<FetchSubject>
     logSink: () => {},
   });
   const pluginFetch = createProviderFetch(() => runtime.readiness());
-  const signal = new AbortController().signal;
 
   return {
     pluginFetch,
@@ -104,7 +103,8 @@ export async function startFetchSubject(accountCount = 3): Promise<FetchSubject>
       url: 'https://api.openai.com/v1/responses',
       init: {
         method: 'POST',
-        signal,
+        // OpenCode gives every request its own signal.
+        signal: new AbortController().signal,
         headers: {
           authorization: 'Bearer opencode-multi-auth-placeholder',
           'content-type': 'application/json',
@@ -129,7 +129,7 @@ export async function startFetchSubject(accountCount = 3): Promise<FetchSubject>
         url: `${sim.baseUrl}/codex/responses`,
         init: {
           method: 'POST',
-          signal,
+          signal: new AbortController().signal,
           headers: {
             authorization: `Bearer ${account.tokens.access_token}`,
             'chatgpt-account-id': account.accountId,
