@@ -116,12 +116,12 @@ function describeRouting(request: RoutedRequest, label: string): string[] {
     const next = request.attempts[index + 1]?.account;
     const status = attempt.status === undefined ? '' : `${attempt.status} `;
     const moved = next && next !== attempt.account ? ` → moved to ${next}` : '';
-    lines.push(yellow(`    ${attempt.account}: ${status}${attempt.outcome}${moved}`));
+    lines.push(yellow(`  ${attempt.account}: ${status}${attempt.outcome}${moved}`));
   }
   if (served) {
-    lines.push(green(`    served by ${served.account}`) + ` (${REASONS[request.reason] ?? request.reason})`);
+    lines.push(green(`  served by ${served.account}`) + ` (${REASONS[request.reason] ?? request.reason})`);
   } else {
-    lines.push(yellow('    not served: no account could take it'));
+    lines.push(yellow('  not served: no account could take it'));
   }
   return lines;
 }
@@ -243,7 +243,6 @@ async function runPrompt(
       console.log('  opencode printed:');
       for (const line of wrap(shown, '    ')) console.log(line);
     }
-    if (process.env.DEMO_DEBUG) console.log(JSON.stringify(run.stderr));
   }
   console.log(dim(`  (${seconds} s)`));
   return events;
