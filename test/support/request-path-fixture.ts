@@ -57,6 +57,8 @@ export interface RequestPathFixtureOptions {
   sim?: Omit<SimulatorOptions, 'accounts'>;
   /** Write the store file yourself instead (corrupt files); accounts are then only in the simulator. */
   writeStore?: (dir: string) => Promise<void>;
+  /** Changes the seeded store before the plugin first reads it (pins, snapshots, cooldowns). */
+  editStore?: (data: StoreData) => void;
 }
 
 /**
@@ -76,6 +78,12 @@ export async function requestPathFixture(options: RequestPathFixtureOptions): Pr
       return accountFromSimTokens(tokens, spec.accountId, sim.clock.now());
     });
     await seedStore(dir, accounts);
+    if (options.editStore) {
+      const editor = new AccountStore({ dir });
+      await editor.load();
+      await editor.update(options.editStore);
+      await editor.close();
+    }
   }
   const logLines: string[] = [];
   const runtime = new PluginRuntime({
