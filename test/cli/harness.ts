@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const mainScript = path.join(repoRoot, 'src', 'cli', 'main.ts');
+// The built command-line tool, as the `opencode-multi-auth` bin runs it (the test command builds first).
+const mainScript = path.join(repoRoot, 'dist', 'cli', 'main.js');
 
 /** A simulator and a home of temp dirs for the tool to run in: store, XDG dirs, HOME. */
 export interface CliWorld {
@@ -62,7 +63,7 @@ export interface CliRun {
 
 /** Starts `opencode-multi-auth <args>` as a real child process. */
 export function startCli(world: CliWorld, args: string[], extraEnv: NodeJS.ProcessEnv = {}): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', mainScript, ...args], {
+  const child = spawn(process.execPath, [mainScript, ...args], {
     cwd: repoRoot,
     env: { ...world.env, ...extraEnv },
   });

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleScript } from '../support/bundle-script.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Starts `test/store/workers/<name>.ts` as a real Node process (TypeScript through tsx). */
+/** Starts `test/store/workers/<name>.ts` as a real Node process (bundled once to plain JavaScript). */
 export function spawnWorker(name: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(here, 'workers', `${name}.ts`), ...args], {
+  return spawn(process.execPath, [bundleScript(path.join(here, 'workers', `${name}.ts`)), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
