@@ -75,6 +75,9 @@ export interface ViewInputs {
   signIn?: SignInView | null;
 }
 
+/** A finished refresh is shown this long, then the card goes quiet (a failure also stays as the last error). */
+export const REFRESH_RESULT_SHOWN_MS = 60_000;
+
 const STATE_OF: Record<Exclusion['kind'], { kind: StateKind; label: string; tone: Tone }> = {
   disabled: { kind: 'disabled', label: 'disabled', tone: 'muted' },
   'relogin-required': { kind: 'relogin-required', label: 'sign-in needed', tone: 'bad' },
@@ -132,7 +135,8 @@ export function accountView(account: Account, data: StoreData, inputs: ViewInput
   const { now } = inputs;
   const context: EligibilityContext = { now, ...inputs.eligibility };
   const pin = data.pin;
-  const progress = inputs.progress?.find((entry) => entry.accountId === account.id);
+  const found = inputs.progress?.find((entry) => entry.accountId === account.id);
+  const progress = found && (found.finishedAt === undefined || now - found.finishedAt < REFRESH_RESULT_SHOWN_MS) ? found : undefined;
   return {
     id: account.id,
     alias: account.alias,

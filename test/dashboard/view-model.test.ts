@@ -80,6 +80,13 @@ describe('dashboardView', () => {
     expect(view.accounts.map((a) => a.refresh)).toEqual([{ state: 'failed', reason: 'usage endpoint answered 500' }, null]);
   });
 
+  it('stops showing a finished refresh after a minute', () => {
+    const data = storeWith(account(1));
+    const progress = [{ accountId: data.accounts[0]!.id, state: 'done' as const, finishedAt: NOW - 30_000 }];
+    expect(dashboardView(data, { now: NOW, eligibility, progress }).accounts[0]!.refresh).toEqual({ state: 'done', reason: null });
+    expect(dashboardView(data, { now: NOW + 60_000, eligibility, progress }).accounts[0]!.refresh).toBeNull();
+  });
+
   it('builds the timeline from the history of the last day plus the current snapshot', () => {
     const data = storeWith(account(1, (a) => (a.usage.fiveHour = { usedPercent: 60, observedAt: NOW - 60_000, source: 'response-headers' })), account(2));
     const id = data.accounts[0]!.id;
