@@ -114,9 +114,10 @@ function describeRouting(request: RoutedRequest, label: string): string[] {
   for (const [index, attempt] of request.attempts.entries()) {
     if (attempt === served) continue;
     const next = request.attempts[index + 1]?.account;
-    const status = attempt.status === undefined ? '' : `${attempt.status} `;
+    // Outcomes read like `HTTP 429 usage limit reached`; the status is already in them.
+    const outcome = attempt.outcome.replace(/^HTTP /, '');
     const moved = next && next !== attempt.account ? ` → moved to ${next}` : '';
-    lines.push(yellow(`  ${attempt.account}: ${status}${attempt.outcome}${moved}`));
+    lines.push(yellow(`  ${attempt.account}: ${outcome}${moved}`));
   }
   if (served) {
     lines.push(green(`  served by ${served.account}`) + ` (${REASONS[request.reason] ?? request.reason})`);

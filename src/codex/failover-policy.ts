@@ -38,6 +38,9 @@ const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
+/** The cooldown reason of an account out of quota; the explanation names the window instead. */
+export const QUOTA_COOLDOWN_REASON = 'usage limit reached';
+
 /** A quota reset further out than this is not believed (a bad clock or a bad reply); the usage refresher corrects it. */
 export const QUOTA_HORIZON_MS = 8 * 24 * HOUR;
 /** When a usage-limit reply gives no reset time: short enough that a usage refresh sets the real one. */
@@ -71,7 +74,7 @@ export function decideFailover(verdict: ReplyVerdict, context: FailoverContext):
     case 'quota-exhausted': {
       const until =
         verdict.resetsAt === undefined ? now + QUOTA_UNKNOWN_RESET_COOLDOWN_MS : Math.min(verdict.resetsAt, now + QUOTA_HORIZON_MS);
-      return { action: 'next-account', mark: { reason: 'usage limit reached', cooldownUntil: Math.max(until, now + SECOND) }, delayMs: 0 };
+      return { action: 'next-account', mark: { reason: QUOTA_COOLDOWN_REASON, cooldownUntil: Math.max(until, now + SECOND) }, delayMs: 0 };
     }
     case 'plan-excludes-codex':
       return { action: 'next-account', mark: { reason: 'plan does not include Codex', cooldownUntil: now + PLAN_EXCLUDES_COOLDOWN_MS }, delayMs: 0 };

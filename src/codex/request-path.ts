@@ -52,6 +52,9 @@ interface AttemptRecord {
   outcome: string;
 }
 
+/** Unchanged rate-limit headers are recorded again after this long, so their snapshot stays fresh. */
+const RATE_LIMIT_REFRESH_MS = 60_000;
+
 /** A token refresh that failed for a passing reason: try other accounts for a minute. */
 const TOKEN_TROUBLE_COOLDOWN_MS = 60_000;
 
@@ -107,6 +110,8 @@ function forwardedHeaders(headers: Headers): Headers {
  */
 export class CodexRequestPath {
   readonly #burstStreaks = new Map<string, number>();
+  /** Per account, the rate-limit headers last recorded and when: unchanged ones are not parsed and stored again. */
+  readonly #lastRateLimits = new Map<string, { signature: string; at: number }>();
   readonly #url: string;
 
   constructor(private readonly options: RequestPathOptions) {
@@ -201,7 +206,11 @@ export class CodexRequestPath {
       const burstStreak = verdict.kind === 'burst-limit' ? (this.#burstStreaks.get(account.id) ?? 0) + 1 : 0;
       if (verdict.kind === 'burst-limit') this.#burstStreaks.set(account.id, burstStreak);
       const step = decideFailover(verdict, { now, model, refreshedThisRequest: refreshed, reasoningStripped, burstStreak, attempt });
-      attempts.push({ account: account.alias, status: response.status, outcome: step.action === 'next-account' ? (step.mark?.reason ?? verdict.kind) : step.action });
+      attempts.push({
+        account: account.alias,
+        status: response.status,
+        outcome: `HTTP ${response.status} ${step.action === 'next-account' ? (step.mark?.reason ?? verdict.kind.replace('-', ' ')) : step.action}`,
+      });
 
       switch (step.action) {
         case 'serve':
@@ -247,8 +256,8 @@ export class CodexRequestPath {
       return response;
     }
     // Until the stream ends, an abort from OpenCode still reaches the upstream read.
-    const watcher = watchStreamFailure((failure) => this.#recordStreamFailure(account, failure), release);
-    return new Response(response.body.pipeThrough(watcher), {
+    const body = watchStreamFailure(response.body, (failure) => this.#recordStreamFailure(account, failure), release);
+    return new Response(body, {
       status: response.status,
       statusText: response.statusText,
       headers: forwardedHeaders(response.headers),
@@ -266,6 +275,11 @@ export class CodexRequestPath {
   }
 
   #recordRateLimitHeaders(accountId: string, headers: Headers, now: number): void {
+    // Most replies repeat the last numbers; re-recording them only matters to keep the snapshot fresh.
+    const signature = `${headers.get('x-codex-primary-used-percent')}|${headers.get('x-codex-secondary-used-percent')}|${headers.get('x-codex-primary-reset-at')}|${headers.get('x-codex-secondary-reset-at')}`;
+    const last = this.#lastRateLimits.get(accountId);
+    if (last && last.signature === signature && now - last.at < RATE_LIMIT_REFRESH_MS) return;
+    this.#lastRateLimits.set(accountId, { signature, at: now });
     const observation = snapshotsFromHeaders(headers, now);
     const { fiveHour, weekly } = observation;
     if (!fiveHour && !weekly) return;
@@ -294,12 +308,23 @@ export class CodexRequestPath {
       headers['retry-after'] = String(Math.max(1, Math.ceil(waitMs / 1_000)));
       headers['retry-after-ms'] = String(Math.max(1_000, Math.ceil(waitMs)));
     }
-    // OpenCode retries a 429 after `retry-after` however long it is, in silence; a long wait is
-    // therefore answered with a status it does not retry, so the user reads the reason at once.
-    const retryable = waitMs !== undefined && waitMs <= this.options.config.maxRetryWait;
     if (choice.verdicts.length === 0) {
       return errorResponse(401, { message, type: 'invalid_request_error', code: 'no_accounts' });
     }
+    // Accounts that only failed this request (5xx, network) are fine otherwise: a passing outage.
+    // OpenCode retries a 503, and the next request tries them again.
+    const onlyFailedNow = choice.verdicts.some((verdict) => verdict.exclusions.every((exclusion) => exclusion.kind === 'already-tried'));
+    if (onlyFailedNow && (waitMs === undefined || waitMs > this.options.config.maxRetryWait)) {
+      const tried = attempts.map((attempt) => `${attempt.account}: ${attempt.outcome}`).join('; ');
+      return errorResponse(
+        503,
+        { message: `Every account failed for this request (${tried}). This looks like a passing backend or network problem; retrying.`, type: 'server_error', code: 'all_accounts_failed' },
+        { 'retry-after': '2' },
+      );
+    }
+    // OpenCode retries a 429 after `retry-after` however long it is, in silence; a long wait is
+    // therefore answered with a status it does not retry, so the user reads the reason at once.
+    const retryable = waitMs !== undefined && waitMs <= this.options.config.maxRetryWait;
     return errorResponse(retryable ? 429 : 400, { message, type: 'usage_limit_reached', code: 'no_eligible_account' }, headers);
   }
 

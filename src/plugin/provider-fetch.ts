@@ -10,7 +10,8 @@ function isModelRoute(url: string): boolean {
 }
 
 function mergedHeaders(input: RequestInfo | URL, init: RequestInit | undefined): Headers {
-  const headers = new Headers(input instanceof Request ? input.headers : undefined);
+  if (!(input instanceof Request)) return new Headers(init?.headers);
+  const headers = new Headers(input.headers);
   if (init?.headers) new Headers(init.headers).forEach((value, name) => headers.set(name, value));
   return headers;
 }

@@ -89,7 +89,8 @@ function pickRoundRobin(accounts: readonly Account[], eligible: readonly Account
 function explain(accounts: readonly Account[], request: ChoiceRequest, context: EligibilityContext): AccountVerdict[] {
   const verdicts = accounts.map((account): AccountVerdict => {
     const exclusions = exclusionsOf(account, context);
-    if (request.tried.has(account.id)) exclusions.push({ kind: 'already-tried' });
+    // Only worth saying when nothing else explains it (a 5xx or network failure during this request).
+    if (request.tried.has(account.id) && exclusions.length === 0) exclusions.push({ kind: 'already-tried' });
     return { account, exclusions, availableAt: availableAgainAt(exclusions) };
   });
   return verdicts.sort((a, b) => (a.availableAt ?? Infinity) - (b.availableAt ?? Infinity));

@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import { WINDOW_LABELS } from '../usage/windows.js';
 import type { AccountVerdict, Choice } from './choose-account.js';
+import { QUOTA_COOLDOWN_REASON } from '../codex/failover-policy.js';
 import type { Exclusion } from './exclusion.js';
 
 /** `14:32` today, `Mon 14:32` within a week, else the date; always with how long from now. */
@@ -39,8 +40,14 @@ export function describeExclusion(exclusion: Exclusion, now: number): string {
   }
 }
 
+/** A quota cooldown says the same as the usage window behind it: name the window only. */
+function withoutRepeats(exclusions: readonly Exclusion[]): Exclusion[] {
+  const usageLimited = exclusions.some((exclusion) => exclusion.kind === 'usage-limit');
+  return usageLimited ? exclusions.filter((exclusion) => !(exclusion.kind === 'cooldown' && exclusion.reason === QUOTA_COOLDOWN_REASON)) : [...exclusions];
+}
+
 export function describeVerdict(verdict: AccountVerdict, now: number): string {
-  const reasons = verdict.exclusions.map((exclusion) => describeExclusion(exclusion, now));
+  const reasons = withoutRepeats(verdict.exclusions).map((exclusion) => describeExclusion(exclusion, now));
   return `${verdict.account.alias} (${reasons.join('; ') || 'eligible'})`;
 }
 

@@ -37,7 +37,7 @@ async function pipe(chunks: Uint8Array[]): Promise<{ out: Uint8Array; failures: 
       controller.close();
     },
   });
-  const out = new Uint8Array(await new Response(source.pipeThrough(watchStreamFailure((failure) => failures.push(failure), () => ended++))).arrayBuffer());
+  const out = new Uint8Array(await new Response(watchStreamFailure(source, (failure) => failures.push(failure), () => ended++)).arrayBuffer());
   return { out, failures, ended };
 }
 
