@@ -1,7 +1,7 @@
 import type { Strategy } from '../config/config.js';
 import type { Account, StoreData } from '../store/schema.js';
 import { availableAgainAt, exclusionsOf, isEligible, type EligibilityContext, type Exclusion } from './exclusion.js';
-import { compareByHeadroom, headroomOf } from './headroom.js';
+import { percentLeftOf, soonestResetOf } from './headroom.js';
 
 export interface ChoiceRequest {
   now: number;
@@ -56,34 +56,39 @@ function usable(account: Account, request: ChoiceRequest, context: EligibilityCo
   return !request.tried.has(account.id) && isEligible(account, context);
 }
 
-/** Most headroom; ties to the soonest reset, then to the account used longest ago (spreads new sessions). */
-function pickMostHeadroom(candidates: readonly Account[], context: EligibilityContext): Account | undefined {
+/**
+ * In one pass, the usable account with the most headroom; ties go to the soonest reset, then to the
+ * account used longest ago (spreads new sessions). No arrays or objects per account: it runs on every request.
+ */
+function pickMostHeadroom(accounts: readonly Account[], request: ChoiceRequest, context: EligibilityContext): Account | undefined {
+  const { now, snapshotStaleAfterMs } = context;
   let best: Account | undefined;
-  let bestHeadroom: ReturnType<typeof headroomOf> | undefined;
-  for (const account of candidates) {
-    const headroom = headroomOf(account, context.now, context.snapshotStaleAfterMs);
-    if (!best || !bestHeadroom) {
-      best = account;
-      bestHeadroom = headroom;
-      continue;
-    }
-    const order = compareByHeadroom(headroom, bestHeadroom);
-    if (order < 0 || (order === 0 && (account.stats.lastUsedAt ?? 0) < (best.stats.lastUsedAt ?? 0))) {
-      best = account;
-      bestHeadroom = headroom;
-    }
+  let bestLeft = -1;
+  let bestReset = Number.POSITIVE_INFINITY;
+  let bestUsedAt = 0;
+  for (const account of accounts) {
+    if (!usable(account, request, context)) continue;
+    const left = percentLeftOf(account, now, snapshotStaleAfterMs);
+    if (left < bestLeft) continue;
+    const reset = soonestResetOf(account, now, snapshotStaleAfterMs);
+    const usedAt = account.stats.lastUsedAt ?? 0;
+    if (left === bestLeft && (reset > bestReset || (reset === bestReset && usedAt >= bestUsedAt))) continue;
+    best = account;
+    bestLeft = left;
+    bestReset = reset;
+    bestUsedAt = usedAt;
   }
   return best;
 }
 
-function pickRoundRobin(accounts: readonly Account[], eligible: readonly Account[], lastId: string | undefined): Account | undefined {
-  if (eligible.length === 0) return undefined;
+/** The next usable account after the one handed out last, in store order. */
+function pickRoundRobin(accounts: readonly Account[], request: ChoiceRequest, context: EligibilityContext, lastId: string | undefined): Account | undefined {
   const lastIndex = lastId === undefined ? -1 : accounts.findIndex((account) => account.id === lastId);
   for (let step = 1; step <= accounts.length; step++) {
-    const account = accounts[(lastIndex + step + accounts.length) % accounts.length]!;
-    if (eligible.includes(account)) return account;
+    const account = accounts[(lastIndex + step) % accounts.length]!;
+    if (usable(account, request, context)) return account;
   }
-  return eligible[0];
+  return undefined;
 }
 
 function explain(accounts: readonly Account[], request: ChoiceRequest, context: EligibilityContext): AccountVerdict[] {
@@ -120,11 +125,10 @@ export function chooseAccount(data: StoreData, request: ChoiceRequest, memory: R
     if (current && usable(current, request, context)) return { ok: true, account: current, reason: 'session' };
   }
 
-  const eligible = data.accounts.filter((account) => usable(account, request, context));
   const chosen =
     settings.strategy === 'round-robin'
-      ? pickRoundRobin(data.accounts, eligible, memory.lastRoundRobinId)
-      : pickMostHeadroom(eligible, context);
+      ? pickRoundRobin(data.accounts, request, context, memory.lastRoundRobinId)
+      : pickMostHeadroom(data.accounts, request, context);
   if (chosen) return { ok: true, account: chosen, reason: settings.strategy === 'round-robin' ? 'round-robin' : 'most-headroom' };
 
   const verdicts = explain(data.accounts, request, context);

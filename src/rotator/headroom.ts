@@ -1,5 +1,4 @@
-import type { Account } from '../store/schema.js';
-import { WINDOW_KINDS } from '../usage/windows.js';
+import type { Account, WindowSnapshot } from '../store/schema.js';
 import { isSnapshotStale } from '../usage/staleness.js';
 
 export interface Headroom {
@@ -9,17 +8,27 @@ export interface Headroom {
   soonestReset: number;
 }
 
+function current(snapshot: WindowSnapshot | undefined, now: number, staleAfterMs: number): WindowSnapshot | undefined {
+  return snapshot && !isSnapshotStale(snapshot, now, staleAfterMs) ? snapshot : undefined;
+}
+
+/** 100 minus the highest used percent among current windows. Allocates nothing: it runs per account per request. */
+export function percentLeftOf(account: Account, now: number, staleAfterMs: number): number {
+  const fiveHour = current(account.usage.fiveHour, now, staleAfterMs);
+  const weekly = current(account.usage.weekly, now, staleAfterMs);
+  return Math.max(0, 100 - Math.max(fiveHour?.usedPercent ?? 0, weekly?.usedPercent ?? 0));
+}
+
+/** The soonest reset among current windows, epoch ms; Infinity when unknown. */
+export function soonestResetOf(account: Account, now: number, staleAfterMs: number): number {
+  const fiveHour = current(account.usage.fiveHour, now, staleAfterMs)?.resetsAt ?? Number.POSITIVE_INFINITY;
+  const weekly = current(account.usage.weekly, now, staleAfterMs)?.resetsAt ?? Number.POSITIVE_INFINITY;
+  return Math.min(fiveHour, weekly);
+}
+
 /** How much an account has left, judged only by snapshots that are still current. Pure. */
 export function headroomOf(account: Account, now: number, staleAfterMs: number): Headroom {
-  let highestUsed = 0;
-  let soonestReset = Number.POSITIVE_INFINITY;
-  for (const window of WINDOW_KINDS) {
-    const snapshot = account.usage[window];
-    if (!snapshot || isSnapshotStale(snapshot, now, staleAfterMs)) continue;
-    highestUsed = Math.max(highestUsed, snapshot.usedPercent);
-    if (snapshot.resetsAt !== undefined) soonestReset = Math.min(soonestReset, snapshot.resetsAt);
-  }
-  return { percentLeft: Math.max(0, 100 - highestUsed), soonestReset };
+  return { percentLeft: percentLeftOf(account, now, staleAfterMs), soonestReset: soonestResetOf(account, now, staleAfterMs) };
 }
 
 /** Most headroom first; on a tie, the account whose window resets soonest (its quota is worth less unspent). */
