@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InvalidConfigError, readConfig, readConfigStrict, SETTINGS } from '../../src/config/config.js';
+import { formatDuration, parseDuration } from '../../src/config/duration.js';
+
+const HOME = { HOME: '/home/someone' };
+
+describe('readConfig', () => {
+  it('gives every setting its documented default when nothing is set', () => {
+    const { config, problems } = readConfig(HOME);
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({
+      storeDir: path.join('/home/someone', '.config', 'opencode-multi-auth'),
+      codexBaseUrl: 'https://chatgpt.com/backend-api',
+      authIssuer: 'https://auth.openai.com',
+      refreshQueueConcurrency: 5,
+      strategy: 'sticky',
+      pauseAtPercent: 100,
+      snapshotStaleAfter: 2 * 3_600_000,
+      usageRefreshInterval: 5 * 60_000,
+      models: [],
+    });
+  });
+
+  it('puts the store under XDG_CONFIG_HOME when it is set', () => {
+    expect(readConfig({ ...HOME, XDG_CONFIG_HOME: '/xdg' }).config.storeDir).toBe('/xdg/opencode-multi-auth');
+  });
+
+  it.each([
+    ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', '12', 'refreshQueueConcurrency', 12],
+    ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', ' 1 ', 'refreshQueueConcurrency', 1],
+    ['OPENCODE_MULTI_AUTH_CODEX_BASE_URL', 'http://127.0.0.1:4000/backend-api/', 'codexBaseUrl', 'http://127.0.0.1:4000/backend-api'],
+    ['OPENCODE_MULTI_AUTH_STRATEGY', 'round-robin', 'strategy', 'round-robin'],
+    ['OPENCODE_MULTI_AUTH_SNAPSHOT_STALE_AFTER', '90m', 'snapshotStaleAfter', 90 * 60_000],
+    ['OPENCODE_MULTI_AUTH_MAX_RETRY_WAIT', '45', 'maxRetryWait', 45_000],
+    ['OPENCODE_MULTI_AUTH_MODELS', '+gpt-x, -gpt-5.4-mini', 'models', ['+gpt-x', '-gpt-5.4-mini']],
+  ])('reads %s=%j', (variable, value, key, expected) => {
+    const { config, problems } = readConfig({ ...HOME, [variable]: value });
+    expect(problems).toEqual([]);
+    expect(config[key as keyof typeof config]).toEqual(expected);
+  });
+
+  it.each([
+    ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', '0', 'a whole number from 1 to 20', 5],
+    ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', '21', 'a whole number from 1 to 20', 5],
+    ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', 'five', 'a whole number from 1 to 20', 5],
+    ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', '2.5', 'a whole number from 1 to 20', 5],
+    ['OPENCODE_MULTI_AUTH_STRATEGY', 'random', 'sticky, round-robin, least-used', 'sticky'],
+    ['OPENCODE_MULTI_AUTH_CODEX_BASE_URL', 'ftp://example.com', 'an http(s) URL', 'https://chatgpt.com/backend-api'],
+    ['OPENCODE_MULTI_AUTH_SNAPSHOT_STALE_AFTER', '10s', 'a duration from 1m to 7d', 2 * 3_600_000],
+  ])('reports %s=%j naming the variable, the value and what is accepted, and keeps the default', (variable, value, accepts, fallback) => {
+    const { config, problems } = readConfig({ ...HOME, [variable]: value });
+    expect(problems).toHaveLength(1);
+    const [problem] = problems;
+    expect(problem!.variable).toBe(variable);
+    expect(problem!.message).toContain(variable);
+    expect(problem!.message).toContain(JSON.stringify(value));
+    expect(problem!.message).toContain(accepts);
+    const key = Object.entries(SETTINGS).find(([, spec]) => `OPENCODE_MULTI_AUTH_${spec.name}` === variable)![0];
+    expect(config[key as keyof typeof config]).toEqual(fallback);
+  });
+
+  it('keeps every other setting when one is invalid', () => {
+    const { config, problems } = readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STRATEGY: 'nope', OPENCODE_MULTI_AUTH_PAUSE_AT_PERCENT: '90' });
+    expect(problems.map((problem) => problem.variable)).toEqual(['OPENCODE_MULTI_AUTH_STRATEGY']);
+    expect(config.pauseAtPercent).toBe(90);
+  });
+
+  it('names an unknown OPENCODE_MULTI_AUTH_ variable instead of ignoring a typo silently', () => {
+    const { problems } = readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STRATEGEY: 'sticky' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toContain('OPENCODE_MULTI_AUTH_STRATEGEY is not a setting');
+    expect(problems[0]!.message).toContain('STRATEGY');
+  });
+
+  it('throws every problem at once in strict mode, for the command-line tool', () => {
+    expect(() => readConfigStrict({ ...HOME, OPENCODE_MULTI_AUTH_STRATEGY: 'x', OPENCODE_MULTI_AUTH_PAUSE_AT_PERCENT: '101' })).toThrow(InvalidConfigError);
+    try {
+      readConfigStrict({ ...HOME, OPENCODE_MULTI_AUTH_STRATEGY: 'x', OPENCODE_MULTI_AUTH_PAUSE_AT_PERCENT: '101' });
+    } catch (error) {
+      expect((error as InvalidConfigError).problems.map((problem) => problem.variable).sort()).toEqual([
+        'OPENCODE_MULTI_AUTH_PAUSE_AT_PERCENT',
+        'OPENCODE_MULTI_AUTH_STRATEGY',
+      ]);
+    }
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['90s', 90_000],
+    ['30m', 1_800_000],
+    ['2h', 7_200_000],
+    ['1h30m', 5_400_000],
+    ['1500ms', 1_500],
+    ['45', 45_000],
+    ['1d', 86_400_000],
+  ])('parses %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', 'soon', '5 minutes', '-3m', '2hh'])('refuses %j', (text) => expect(parseDuration(text)).toBeUndefined());
+
+  it.each([
+    [45_000, '45s'],
+    [12 * 60_000, '12m'],
+    [125 * 60_000, '2h 5m'],
+    [3 * 86_400_000 + 4 * 3_600_000, '3d 4h'],
+  ])('formats %d ms as %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
