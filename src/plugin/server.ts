@@ -1,4 +1,7 @@
 import type { Hooks, PluginInput, PluginOptions } from '@opencode-ai/plugin';
+import { CODEX_MODELS } from '../models/codex-models.js';
+import { parseModelEdits } from '../models/model-edits.js';
+import { codexModels } from '../models/opencode-models.js';
 import { PLACEHOLDER_API_KEY } from '../signin/opencode-auth-record.js';
 import { createLoginMethods } from '../signin/opencode-login-methods.js';
 import { createProviderFetch } from './provider-fetch.js';
@@ -11,7 +14,16 @@ import { PluginRuntime } from './plugin-runtime.js';
 export async function server(_input: PluginInput, _options?: PluginOptions): Promise<Hooks> {
   const runtime = new PluginRuntime();
   const providerFetch = createProviderFetch(() => runtime.readiness());
+  const modelEdits = parseModelEdits(runtime.config.models);
   return {
+    // Runs for any auth record (OpenCode's own plugin trims the list only for `oauth` ones) and
+    // after the built-in plugins, so this list is the one OpenCode shows.
+    provider: {
+      id: 'openai',
+      async models(provider) {
+        return codexModels({ provider, specs: CODEX_MODELS, edits: modelEdits });
+      },
+    },
     auth: {
       provider: 'openai',
       async loader() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasEncryptedReasoning, shapeRequestBody, withoutEncryptedReasoning, type RequestBody } from '../../src/codex/shape-request.js';
+import { hasEncryptedReasoning, SHAPING_RULES, shapeRequestBody, withoutEncryptedReasoning, type RequestBody } from '../../src/codex/shape-request.js';
 
 /** A request body as OpenCode sends it, with `fields` changed. */
 function openCodeBody(fields: RequestBody = {}): RequestBody {
@@ -17,6 +17,12 @@ function openCodeBody(fields: RequestBody = {}): RequestBody {
     prompt_cache_key: 'ses_1',
     ...fields,
   };
+}
+
+/** The body without an `instructions` key at all, as OpenCode sends it for an `api` record. */
+function withoutInstructions(body: RequestBody): RequestBody {
+  const { instructions: _instructions, ...rest } = body;
+  return rest;
 }
 
 interface Row {
@@ -38,6 +44,38 @@ const ROWS: Row[] = [
   { name: 'drops max_output_tokens', body: openCodeBody({ max_output_tokens: 1000 }), expected: { max_output_tokens: undefined } },
   { name: 'drops max_completion_tokens', body: openCodeBody({ max_completion_tokens: 1000 }), expected: { max_completion_tokens: undefined } },
   { name: 'drops max_tokens', body: openCodeBody({ max_tokens: 1000 }), expected: { max_tokens: undefined } },
+  { name: 'drops temperature (OpenCode title requests carry one)', body: openCodeBody({ temperature: 0.5 }), expected: { temperature: undefined } },
+  { name: 'drops top_p', body: openCodeBody({ top_p: 0.9 }), expected: { top_p: undefined } },
+  { name: 'drops frequency_penalty', body: openCodeBody({ frequency_penalty: 0.1 }), expected: { frequency_penalty: undefined } },
+  { name: 'drops presence_penalty', body: openCodeBody({ presence_penalty: 0.1 }), expected: { presence_penalty: undefined } },
+  {
+    name: 'moves leading developer messages into missing instructions (the api-record request shape)',
+    body: withoutInstructions(openCodeBody({
+      input: [
+        { role: 'developer', content: 'You are OpenCode.' },
+        { role: 'system', content: [{ type: 'input_text', text: 'Rules.' }] },
+        { role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+        { role: 'developer', content: 'A later note stays in place.' },
+      ],
+    })),
+    expected: {
+      instructions: 'You are OpenCode.\nRules.',
+      input: [
+        { role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+        { role: 'developer', content: 'A later note stays in place.' },
+      ],
+    },
+  },
+  {
+    name: 'keeps instructions that are there and the developer messages after them',
+    body: openCodeBody({ input: [{ role: 'developer', content: 'Extra.' }] }),
+    expected: { instructions: 'You are a coding agent.', input: [{ role: 'developer', content: 'Extra.' }] },
+  },
+  {
+    name: 'leaves a body without instructions or leading developer messages alone',
+    body: withoutInstructions(openCodeBody()),
+    expected: { instructions: undefined, input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }] }] },
+  },
   {
     name: 'turns a -fast model into the base model on the priority tier',
     body: openCodeBody({ model: 'gpt-5.4-fast' }),
@@ -47,6 +85,10 @@ const ROWS: Row[] = [
 ];
 
 describe('shapeRequestBody', () => {
+  it('names the backend error each rule avoids', () => {
+    for (const rule of SHAPING_RULES) expect(rule.avoids.length).toBeGreaterThan(10);
+  });
+
   it.each(ROWS)('$name', ({ body, expected }) => {
     const shaped = shapeRequestBody(body);
     for (const [key, value] of Object.entries(expected)) {
