@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import { isProcessAlive } from '../store/file-lock.js';
 
 /*
  * A machine-wide lease: at most one process does a job (background usage polling) at a time, so ten
@@ -32,15 +33,6 @@ export function leaseDecision(record: LeaseRecord | undefined, owner: string, no
   if (record.expiresAt <= now) return 'take';
   if (!isAlive(record.pid)) return 'take';
   return 'held-by-other';
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export interface LeaseFileOptions {
