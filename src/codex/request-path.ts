@@ -20,6 +20,7 @@ import { ReloginRequiredError } from '../tokens/errors.js';
 import type { TokenKeeper } from '../tokens/token-keeper.js';
 import { snapshotsFromHeaders } from '../usage/rate-limit-headers.js';
 import { classifyReply } from './classify-response.js';
+import { passedOver, type AttemptRecord } from './decision-record.js';
 import { buildCodexHeaders, readSessionId } from './codex-headers.js';
 import { errorResponse } from './error-response.js';
 import { burstCooldownMs, decideFailover, serverBackoffMs, type AccountMark } from './failover-policy.js';
@@ -30,7 +31,7 @@ export interface RequestPathOptions {
   store: AccountStore;
   tokens: TokenKeeper;
   rotator: AccountRotator;
-  config: Pick<Config, 'codexBaseUrl' | 'requestTimeout' | 'maxRetryWait'>;
+  config: Pick<Config, 'codexBaseUrl' | 'requestTimeout' | 'maxRetryWait' | 'logLevel' | 'pauseAtPercent' | 'snapshotStaleAfter'>;
   clock: Clock;
   logger: Logger;
   fetch: typeof fetch;
@@ -43,13 +44,6 @@ export interface ModelRequest {
   body: RequestBody;
   headers: Headers;
   signal?: AbortSignal | null;
-}
-
-/** One try on one account, for the decision record and the final error. */
-interface AttemptRecord {
-  account: string;
-  status?: number;
-  outcome: string;
 }
 
 /** Unchanged rate-limit headers are recorded again after this long, so their snapshot stays fresh. */
@@ -328,7 +322,16 @@ export class CodexRequestPath {
     return errorResponse(retryable ? 429 : 400, { message, type: 'usage_limit_reached', code: 'no_eligible_account' }, headers);
   }
 
+  /** The decision record: the account chosen, the ones tried, and the others with why not. Debug level only. */
   #logDecision(model: string | undefined, sessionId: string | undefined, reason: string, attempts: AttemptRecord[], message?: string): void {
-    this.options.logger.debug('request routed', { model, session: sessionId, reason, attempts, explanation: message });
+    const { config, logger, clock, store } = this.options;
+    if (config.logLevel !== 'debug') return;
+    const others = passedOver(store.peek(), attempts, {
+      now: clock.now(),
+      model,
+      pauseAtPercent: config.pauseAtPercent,
+      snapshotStaleAfterMs: config.snapshotStaleAfter,
+    });
+    logger.debug('request routed', { model, session: sessionId, reason, attempts, others, explanation: message });
   }
 }

@@ -46,8 +46,13 @@ function withoutRepeats(exclusions: readonly Exclusion[]): Exclusion[] {
   return usageLimited ? exclusions.filter((exclusion) => !(exclusion.kind === 'cooldown' && exclusion.reason === QUOTA_COOLDOWN_REASON)) : [...exclusions];
 }
 
+/** Why an account is out, in words, each reason once. */
+export function describeExclusions(exclusions: readonly Exclusion[], now: number): string[] {
+  return withoutRepeats(exclusions).map((exclusion) => describeExclusion(exclusion, now));
+}
+
 export function describeVerdict(verdict: AccountVerdict, now: number): string {
-  const reasons = withoutRepeats(verdict.exclusions).map((exclusion) => describeExclusion(exclusion, now));
+  const reasons = describeExclusions(verdict.exclusions, now);
   return `${verdict.account.alias} (${reasons.join('; ') || 'eligible'})`;
 }
 

@@ -22,7 +22,12 @@ afterEach(async () => {
 });
 
 /** The decision records the plugin logged, parsed. */
-function decisions(fx: RequestPathFixture): { reason: string; attempts: { account: string; status?: number; outcome: string }[]; explanation?: string }[] {
+function decisions(fx: RequestPathFixture): {
+  reason: string;
+  attempts: { account: string; status?: number; outcome: string }[];
+  others: { account: string; why: string }[];
+  explanation?: string;
+}[] {
   return fx.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.message === 'request routed') as never;
 }
 
@@ -333,6 +338,9 @@ describe('request path: decision log', () => {
       ['work', 'HTTP 429 usage limit reached'],
       ['personal', 'served'],
     ]);
+    // The record also says why the accounts it did not try were passed over.
+    expect(records[1]!.others).toEqual([{ account: 'spare', why: 'eligible, not chosen' }]);
+    expect(records[2]!.others.find((other) => other.account === 'work')?.why).toMatch(/^5h limit \(100% used\) until /);
 
     const stored = await fx.storedData();
     const tokens = tokensSeenBySimulator(fx);
