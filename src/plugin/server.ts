@@ -11,7 +11,17 @@ import { PluginRuntime } from './plugin-runtime.js';
  * The plugin's hooks. OpenCode calls the `openai` auth loader only when its auth.json has an
  * `openai` record; the loader hands back our fetch, which replaces the built-in one.
  */
-export async function server(_input: PluginInput, _options?: PluginOptions): Promise<Hooks> {
+export async function server(input: PluginInput, options?: PluginOptions): Promise<Hooks> {
+  try {
+    return buildHooks(input, options);
+  } catch (error) {
+    // The plugin must never take OpenCode down: without us, OpenCode still runs with its own providers.
+    console.error(`opencode-multi-auth-codex could not start and stands aside: ${error instanceof Error ? error.message : String(error)}`);
+    return {};
+  }
+}
+
+function buildHooks(_input: PluginInput, _options?: PluginOptions): Hooks {
   const runtime = new PluginRuntime();
   const providerFetch = createProviderFetch(() => runtime.readiness());
   const modelEdits = parseModelEdits(runtime.config.models);
