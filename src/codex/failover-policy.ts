@@ -41,6 +41,12 @@ const HOUR = 60 * MINUTE;
 /** The cooldown reason of an account out of quota; the explanation names the window instead. */
 export const QUOTA_COOLDOWN_REASON = 'usage limit reached';
 
+/**
+ * The cooldown reason of a burst limit. Not worded as a "rate limit": OpenCode retries any error
+ * whose message says so, even one it would otherwise give up on.
+ */
+export const BURST_COOLDOWN_REASON = 'briefly throttled (burst)';
+
 /** A quota reset further out than this is not believed (a bad clock or a bad reply); the usage refresher corrects it. */
 export const QUOTA_HORIZON_MS = 8 * 24 * HOUR;
 /** When a usage-limit reply gives no reset time: short enough that a usage refresh sets the real one. */
@@ -81,7 +87,7 @@ export function decideFailover(verdict: ReplyVerdict, context: FailoverContext):
     case 'burst-limit':
       return {
         action: 'next-account',
-        mark: { reason: 'rate limited (burst)', cooldownUntil: now + burstCooldownMs(verdict.retryAfterMs, context.burstStreak) },
+        mark: { reason: BURST_COOLDOWN_REASON, cooldownUntil: now + burstCooldownMs(verdict.retryAfterMs, context.burstStreak) },
         delayMs: 0,
       };
     case 'unauthorized':

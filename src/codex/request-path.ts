@@ -49,10 +49,15 @@ export interface ModelRequest {
 /** Unchanged rate-limit headers are recorded again after this long, so their snapshot stays fresh. */
 const RATE_LIMIT_REFRESH_MS = 60_000;
 
+/** How many sessions with foreign reasoning are remembered; the oldest is forgotten first. */
+const REMEMBERED_FOREIGN_SESSIONS = 1_000;
+
 /** A token refresh that failed for a passing reason: try other accounts for a minute. */
 const TOKEN_TROUBLE_COOLDOWN_MS = 60_000;
 
 function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
+  // An abort listener added to an already aborted signal never fires.
+  if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(done, ms);
@@ -106,6 +111,8 @@ export class CodexRequestPath {
   readonly #burstStreaks = new Map<string, number>();
   /** Per account, the rate-limit headers last recorded and when: unchanged ones are not parsed and stored again. */
   readonly #lastRateLimits = new Map<string, { signature: string; at: number }>();
+  /** Sessions whose history holds reasoning from an account they left: stripped up front from then on. */
+  readonly #foreignReasoningSessions = new Set<string>();
   readonly #url: string;
 
   constructor(private readonly options: RequestPathOptions) {
@@ -131,7 +138,9 @@ export class CodexRequestPath {
 
       // Reasoning encrypted for the previous account's organization would fail here.
       const moved = previousAccountId !== undefined && previousAccountId !== account.id;
-      const result = await this.#tryAccount(account, body, moved && hasEncryptedReasoning(body), request, sessionId, model, attempt, attempts);
+      const foreign = moved || (sessionId !== undefined && this.#foreignReasoningSessions.has(sessionId));
+      if (moved && sessionId !== undefined && hasEncryptedReasoning(body)) this.#rememberForeignReasoning(sessionId);
+      const result = await this.#tryAccount(account, body, foreign && hasEncryptedReasoning(body), request, sessionId, model, attempt, attempts);
       if (result) {
         this.#logDecision(model, sessionId, choice.reason, attempts);
         return result;
@@ -196,6 +205,8 @@ export class CodexRequestPath {
 
       const text = await response.text().catch(() => '');
       deadline.release();
+      // A body cut short by OpenCode's abort says nothing about the account: stop here.
+      if (request.signal?.aborted) throw request.signal.reason;
       const verdict = classifyReply(response.status, response.headers, text, now);
       const burstStreak = verdict.kind === 'burst-limit' ? (this.#burstStreaks.get(account.id) ?? 0) + 1 : 0;
       if (verdict.kind === 'burst-limit') this.#burstStreaks.set(account.id, burstStreak);
@@ -218,6 +229,8 @@ export class CodexRequestPath {
           continue;
         }
         case 'retry-without-reasoning':
+          // OpenCode sends the whole history every turn: later turns would fail the same way.
+          if (sessionId !== undefined) this.#rememberForeignReasoning(sessionId);
           reasoningStripped = true;
           body = withoutEncryptedReasoning(shapedBody);
           continue;
@@ -226,6 +239,14 @@ export class CodexRequestPath {
           await sleep(step.delayMs, request.signal);
           return undefined;
       }
+    }
+  }
+
+  #rememberForeignReasoning(sessionId: string): void {
+    this.#foreignReasoningSessions.add(sessionId);
+    if (this.#foreignReasoningSessions.size > REMEMBERED_FOREIGN_SESSIONS) {
+      const oldest = this.#foreignReasoningSessions.values().next().value;
+      if (oldest !== undefined) this.#foreignReasoningSessions.delete(oldest);
     }
   }
 
@@ -297,11 +318,6 @@ export class CodexRequestPath {
     const message = describeNoEligibleAccount(choice, now);
     const waitMs = choice.firstAvailableAt === undefined ? undefined : Math.max(0, choice.firstAvailableAt - now);
     this.#logDecision(model, undefined, 'none', attempts, message);
-    const headers: Record<string, string> = {};
-    if (waitMs !== undefined) {
-      headers['retry-after'] = String(Math.max(1, Math.ceil(waitMs / 1_000)));
-      headers['retry-after-ms'] = String(Math.max(1_000, Math.ceil(waitMs)));
-    }
     if (choice.verdicts.length === 0) {
       return errorResponse(401, { message, type: 'invalid_request_error', code: 'no_accounts' });
     }
@@ -318,7 +334,12 @@ export class CodexRequestPath {
     }
     // OpenCode retries a 429 after `retry-after` however long it is, in silence; a long wait is
     // therefore answered with a status it does not retry, so the user reads the reason at once.
+    // (OpenCode also retries a non-retryable status whose message looks like a rate limit and
+    // honours its retry-after, so the long-wait answer carries none.)
     const retryable = waitMs !== undefined && waitMs <= this.options.config.maxRetryWait;
+    const headers: Record<string, string> = retryable
+      ? { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1_000))), 'retry-after-ms': String(Math.max(1_000, Math.ceil(waitMs))) }
+      : {};
     return errorResponse(retryable ? 429 : 400, { message, type: 'usage_limit_reached', code: 'no_eligible_account' }, headers);
   }
 

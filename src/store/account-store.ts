@@ -29,6 +29,9 @@ export interface AccountStoreOptions {
 
 type Mutation = (data: StoreData) => void;
 
+/** After a failed batched write, how long until it is tried again. */
+const FLUSH_RETRY_MS = 5_000;
+
 /** At most this often the last-known-good copy is refreshed after a write (reads refresh it when it differs). */
 const LAST_GOOD_INTERVAL_MS = 60_000;
 
@@ -104,6 +107,9 @@ export class AccountStore {
   /** Like {@link current}, but checks the file now whatever the interval. */
   async reload(): Promise<StoreData> {
     if (!this.#loaded) return this.load();
+    // A check already under way may have read the file before a write the caller must see (the
+    // refresh lease's previous holder saving its rotation): let it finish, then look again.
+    await this.#checking?.catch(() => {});
     this.#lastStatAt = -Infinity;
     return this.current();
   }
@@ -131,13 +137,21 @@ export class AccountStore {
   defer(mutate: Mutation): void {
     this.#apply(mutate, this.#view);
     this.#pending.push(mutate);
+    this.#scheduleFlush(this.#debounceMs);
+    this.#notify();
+  }
+
+  /** Writes the deferred changes after `delayMs`; a failed write is tried again later, not dropped. */
+  #scheduleFlush(delayMs: number): void {
     this.#timer ??= unrefTimer(
       setTimeout(() => {
         this.#timer = undefined;
-        this.flush().catch((error: unknown) => this.#logger.warn('deferred store write failed; will retry with the next write', { error: describe(error) }));
-      }, this.#debounceMs),
+        this.flush().catch((error: unknown) => {
+          this.#logger.warn('deferred store write failed; trying again shortly', { error: describe(error) });
+          if (this.#pending.length > 0) this.#scheduleFlush(FLUSH_RETRY_MS);
+        });
+      }, delayMs),
     );
-    this.#notify();
   }
 
   /** Writes the deferred mutations now (and waits for writes in flight). */

@@ -199,8 +199,9 @@ export class TokenKeeper {
     this.stats.refreshes += 1;
     const tokens = tokensFromRefresh(grant, current, this.#clock.now());
     try {
-      // Durable before anyone uses the new token: the old refresh token is spent, this is now the only copy.
-      await this.#store.update((store) => adoptTokens(store, accountId, tokens));
+      // Durable before anyone uses the new token: the old refresh token is spent, this is now the only
+      // copy. Tried twice while the lease is still held, so no other process can read the spent one.
+      await this.#store.update((store) => adoptTokens(store, accountId, tokens)).catch(() => this.#store.update((store) => adoptTokens(store, accountId, tokens)));
     } catch (error) {
       this.#store.defer((store) => adoptTokens(store, accountId, tokens));
       this.#logger.error('rotated tokens could not be saved; keeping them in memory and retrying with the next write', {

@@ -61,7 +61,7 @@ const ROWS: Row[] = [
     name: 'a burst with retry-after cools for exactly that',
     verdict: { kind: 'burst-limit', retryAfterMs: 7_000 },
     context: { burstStreak: 1 },
-    expected: { action: 'next-account', mark: { reason: 'rate limited (burst)', cooldownUntil: NOW + 7_000 }, delayMs: 0 },
+    expected: { action: 'next-account', mark: { reason: 'briefly throttled (burst)', cooldownUntil: NOW + 7_000 }, delayMs: 0 },
   },
   { name: 'the first 401 refreshes and retries', verdict: { kind: 'unauthorized' }, expected: { action: 'refresh-and-retry' } },
   {

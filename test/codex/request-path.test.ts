@@ -80,7 +80,7 @@ describe('request path: failover against the simulator', () => {
     const work = await fx.storedAccount('work');
     expect(work.health.cooldownUntil).toBeGreaterThanOrEqual(before + 7_000);
     expect(work.health.cooldownUntil).toBeLessThanOrEqual(after + 7_000);
-    expect(work.health.cooldownReason).toBe('rate limited (burst)');
+    expect(work.health.cooldownReason).toBe('briefly throttled (burst)');
   });
 
   it('refreshes the token once on a 401 and retries the same account, which serves', async () => {
@@ -272,8 +272,8 @@ describe('request path: when no account can serve', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(5);
     const message = (JSON.parse(reply.text) as { error: { message: string } }).error.message;
-    expect(message).toContain('work (rate limited (burst) until');
-    expect(message).toContain('personal (rate limited (burst) until');
+    expect(message).toContain('work (briefly throttled (burst) until');
+    expect(message).toContain('personal (briefly throttled (burst) until');
     expect(message).toMatch(/First back: (work|personal) at \d\d:\d\d \(in /);
   });
 
@@ -283,7 +283,9 @@ describe('request path: when no account can serve', () => {
     fx.sim.setUsage('personal', { weeklyUsedPercent: 100 });
     const reply = await fx.send();
     expect(reply.status).toBe(400);
-    expect(reply.headers.get('retry-after')).not.toBeNull();
+    // No retry-after: OpenCode would honour it even on a 400 whose message looks like a limit, silently.
+    expect(reply.headers.get('retry-after')).toBeNull();
+    expect(reply.headers.get('retry-after-ms')).toBeNull();
     const message = (JSON.parse(reply.text) as { error: { message: string } }).error.message;
     expect(message).toMatch(/^No eligible account: /);
     // Named by the window that ran out, once: not also as a cooldown.
