@@ -69,6 +69,8 @@ export class AccountStore {
   #writeChain: Promise<unknown> = Promise.resolve();
   #listeners = new Set<(data: StoreData) => void>();
   #lastGoodText: string | undefined;
+  /** Copies made off the read path (last-known-good, pre-migration); close() waits for them. */
+  readonly #backgroundCopies = new Set<Promise<void>>();
   #lastGoodSavedAt = -Infinity;
   #dirReady = false;
   #tempFilesSwept = false;
@@ -165,6 +167,7 @@ export class AccountStore {
   /** Flushes and stops timers. */
   async close(): Promise<void> {
     await this.flush();
+    await Promise.allSettled([...this.#backgroundCopies]);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -212,8 +215,8 @@ export class AccountStore {
     if (read.exists) {
       this.#base = read.data;
       this.#signature = read.signature;
-      if (read.migratedFrom !== undefined) void this.#keepPreMigrationCopy(read.text, read.migratedFrom);
-      else if (read.text !== this.#lastGoodText) void this.#saveLastGood(read.text);
+      if (read.migratedFrom !== undefined) this.#inBackground(this.#keepPreMigrationCopy(read.text, read.migratedFrom));
+      else if (read.text !== this.#lastGoodText) this.#inBackground(this.#saveLastGood(read.text));
     } else {
       this.#base = emptyStore();
       this.#signature = undefined;
@@ -316,6 +319,11 @@ export class AccountStore {
     // The umask may have loosened what mkdir asked for.
     if (created !== undefined) await fs.promises.chmod(this.dir, 0o700);
     this.#dirReady = true;
+  }
+
+  #inBackground(task: Promise<void>): void {
+    this.#backgroundCopies.add(task);
+    void task.finally(() => this.#backgroundCopies.delete(task));
   }
 
   async #saveLastGood(text: string): Promise<void> {
