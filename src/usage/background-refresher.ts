@@ -42,6 +42,8 @@ export class BackgroundUsageRefresher {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #round: Promise<unknown> | undefined;
   #running = false;
+  /** Counts start() calls; each polling chain belongs to one. */
+  #generation = 0;
   #stopped = false;
   /** Accounts the current round asked the queue for, to cancel on stop. */
   readonly #roundIds = new Set<string>();
@@ -67,7 +69,8 @@ export class BackgroundUsageRefresher {
     if (this.#running) return;
     this.#running = true;
     this.#stopped = false;
-    this.#schedule(this.#random() * Math.min(this.#options.config.usageRefreshInterval, 30_000));
+    this.#generation += 1;
+    this.#schedule(this.#random() * Math.min(this.#options.config.usageRefreshInterval, 30_000), this.#generation);
   }
 
   /** Stops polling, cancels what this refresher queued, waits for the round to end and gives up the lease. */
@@ -152,15 +155,16 @@ export class BackgroundUsageRefresher {
     });
   }
 
-  #schedule(delayMs: number): void {
-    if (!this.#running) return;
+  /** `generation` ties the chain to one start(): a round still running from before a stop and start schedules nothing. */
+  #schedule(delayMs: number, generation: number): void {
+    if (!this.#running || generation !== this.#generation) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.runRound()
         .catch((error: unknown) => this.#logger.warn('background usage round failed', { error: error instanceof Error ? error.message : String(error) }))
         .finally(() => {
           const interval = this.#options.config.usageRefreshInterval;
-          this.#schedule(interval * (0.75 + 0.5 * this.#random()));
+          this.#schedule(interval * (0.75 + 0.5 * this.#random()), generation);
         });
     }, delayMs);
     // Never keep OpenCode (or the CLI) alive just to poll.
