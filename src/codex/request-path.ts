@@ -119,9 +119,9 @@ export class CodexRequestPath {
     this.#url = `${options.config.codexBaseUrl}/codex/responses`;
   }
 
+  /** Routes one request. The caller has just brought the store's view up to date (PluginRuntime.readiness). */
   async send(request: ModelRequest): Promise<Response> {
     const { store, rotator, clock } = this.options;
-    await store.current();
     const body = shapeRequestBody(request.body);
     const sessionId = readSessionId(request.headers, request.body);
     const model = typeof body.model === 'string' ? body.model : undefined;
