@@ -16,14 +16,9 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { codexRequestHeaders } from '../src/usage/codex-request-headers.js';
 import { simAccounts, usageFixture, type UsageFixture } from '../test/usage/fixture.js';
+import type { BenchResult } from './stats.js';
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  target?: string;
-  ok?: boolean;
-}
+export type { BenchResult };
 
 const LATENCY_MS = 100;
 const TARGET_EFFICIENCY = 0.9;
