@@ -77,6 +77,19 @@ function input(text: string) {
   return [{ role: 'user', content: [{ type: 'input_text', text }] }];
 }
 
+/** The body OpenCode sends; the plugin call and the direct call carry the same one, so they compare fairly. */
+function requestBody(sessionId: string, text: string): string {
+  return JSON.stringify({
+    model: MODEL,
+    instructions: INSTRUCTIONS,
+    input: input(text),
+    store: false,
+    stream: true,
+    include: ['reasoning.encrypted_content'],
+    prompt_cache_key: sessionId,
+  });
+}
+
 export async function startFetchSubject(accountCount = 3): Promise<FetchSubject> {
   const sim = await startSimProcess(accountCount);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'multi-auth-bench-'));
@@ -112,15 +125,7 @@ export async function startFetchSubject(accountCount = 3): Promise<FetchSubject>
           'x-session-affinity': sessionId,
           'x-session-id': sessionId,
         },
-        body: JSON.stringify({
-          model: MODEL,
-          instructions: INSTRUCTIONS,
-          input: input(text),
-          store: false,
-          stream: true,
-          include: ['reasoning.encrypted_content'],
-          prompt_cache_key: sessionId,
-        }),
+        body: requestBody(sessionId, text),
       },
     }),
     directCall: (sessionId, text, index) => {
@@ -140,15 +145,7 @@ export async function startFetchSubject(accountCount = 3): Promise<FetchSubject>
             session_id: sessionId,
             'x-session-id': sessionId,
           },
-          body: JSON.stringify({
-            model: MODEL,
-            instructions: INSTRUCTIONS,
-            input: input(text),
-            store: false,
-            stream: true,
-            include: ['reasoning.encrypted_content'],
-            prompt_cache_key: sessionId,
-          }),
+          body: requestBody(sessionId, text),
         },
       };
     },
