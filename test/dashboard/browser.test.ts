@@ -184,10 +184,11 @@ describe('dashboard in Chromium', () => {
     await card('work').locator('[data-action="pin"]').click();
     await expect.poll(() => page.innerText('#notice')).toContain('Pinned to work for 30m.');
     await expect.poll(() => page.innerText('#pin-text')).toMatch(new RegExp(`Every request goes to work until ${MOMENT.source}`));
-    await page.locator('#notice').waitFor({ state: 'hidden', timeout: 20_000 });
+    // A newer notice takes the place of the one showing.
     await page.click('#unpin');
     await expect.poll(() => page.innerText('#notice')).toBe('Unpinned.');
     await page.locator('#pin-banner').waitFor({ state: 'hidden' });
+    await expect.poll(() => page.getAttribute('#notice', 'data-fading'), { timeout: 20_000 }).toBe('true');
     await page.locator('#notice').waitFor({ state: 'hidden', timeout: 20_000 });
   });
 
