@@ -16,7 +16,7 @@ import type { Account, StoreData } from '../store/schema.js';
 /** A session served this recently counts as live. */
 export const LIVE_SESSION_MS = 15 * 60_000;
 /** Sessions older than this are not shown. */
-export const RECENT_SESSION_MS = 24 * 3_600_000;
+const RECENT_SESSION_MS = 24 * 3_600_000;
 /** At most this many sessions are shown, the most recently served first. */
 export const SESSIONS_SHOWN = 8;
 
@@ -49,8 +49,6 @@ export interface ServingView {
   sessions: SessionView[];
 }
 
-export type ServingSettings = ChoiceSettings;
-
 /** The account that served a request last, in any process. */
 function lastUsedOf(data: StoreData): Account | undefined {
   let lastUsed: Account | undefined;
@@ -70,7 +68,7 @@ function othersInWords(data: StoreData, chosen: Account, context: EligibilityCon
   return others.length > 0 ? ` (${others.join(', ')})` : '';
 }
 
-function inWords(choice: Choice, data: StoreData, settings: ServingSettings, now: number, lastUsedAlias: string | null, withOthers = true): NextAccountView {
+function inWords(choice: Choice, data: StoreData, settings: ChoiceSettings, now: number, lastUsedAlias: string | null, withOthers = true): NextAccountView {
   if (!choice.ok) {
     return { accountId: null, alias: null, reason: 'none', why: redact(describeNoEligibleAccount(choice, now)) };
   }
@@ -93,7 +91,7 @@ function inWords(choice: Choice, data: StoreData, settings: ServingSettings, now
 }
 
 /** Who serves a new session now, and each recent session's account and where its next request goes. */
-export function servingView(data: StoreData, settings: ServingSettings, now: number): ServingView {
+export function servingView(data: StoreData, settings: ChoiceSettings, now: number): ServingView {
   // What a rotator in a plugin process would hold: round-robin goes on after the account used last.
   const rotator = new AccountRotator(settings);
   const lastUsed = lastUsedOf(data);

@@ -29,7 +29,7 @@ export const SYSTEM_CHROMIUM_PATHS = [
 ];
 
 /** Keep Chromium off the network and out of first-run chores; `--no-sandbox` because CI often runs as root. */
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -75,7 +75,7 @@ export function pickChromium(options: FindOptions = {}): ChromiumLocation | null
   return null;
 }
 
-export async function findChromium(options: FindOptions = {}): Promise<ChromiumLocation> {
+async function findChromium(options: FindOptions = {}): Promise<ChromiumLocation> {
   const picked = pickChromium(options);
   if (picked) return picked;
   try {

@@ -1,11 +1,10 @@
+import { TOKEN_HEADER } from '../token-header.js';
 import type { FadingNotice } from './notices.js';
 
 /*
  * The page's requests. Every state-changing request carries this run's token (from the page's meta
  * tag) and a JSON body; the server refuses anything else.
  */
-
-export const TOKEN_HEADER = 'x-dashboard-token';
 
 /** What the server answers to an action (`{ message }`), a refresh (`{ queued }`) or a sign-in. */
 export interface ActionAnswer {

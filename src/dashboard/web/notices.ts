@@ -3,9 +3,9 @@ import { el, text } from './dom.js';
 export type NoticeTone = 'ok' | 'bad';
 
 /** How long a notice stays before it fades: a confirmation briefly, an error long enough to read. */
-export const NOTICE_SHOWN_MS: Record<NoticeTone, number> = { ok: 5_000, bad: 15_000 };
+const NOTICE_SHOWN_MS: Record<NoticeTone, number> = { ok: 5_000, bad: 15_000 };
 /** The fade itself (the CSS transition on `[data-fading]`). */
-export const FADE_MS = 600;
+const FADE_MS = 600;
 
 /**
  * One status line that fades away by itself ("Unpinned.", a sign-in result, an error). A newer

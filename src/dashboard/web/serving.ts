@@ -9,7 +9,7 @@ const STRATEGY_WORDS: Record<ServingView['strategy'], string> = {
 };
 
 /** `ses_7f3a2b9c…`: enough to recognise a session, short enough for a phone. */
-export function shortSessionId(sessionId: string): string {
+function shortSessionId(sessionId: string): string {
   return sessionId.length > 14 ? `${sessionId.slice(0, 12)}…` : sessionId;
 }
 

@@ -4,10 +4,10 @@ import { el, text } from './dom.js';
 import { externalLink, type FadingNotice } from './notices.js';
 
 /** How long a finished sign-in's result stays on the page before it fades. */
-export const SIGN_IN_RESULT_SHOWN_MS = 8_000;
+const SIGN_IN_RESULT_SHOWN_MS = 8_000;
 
 /** `auth.openai.com/oauth/authorize…`: the address without its long query, which says nothing to a person. */
-export function shortUrl(url: string): string {
+function shortUrl(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.host}${parsed.pathname}${parsed.search || parsed.hash ? '…' : ''}`;
@@ -26,7 +26,7 @@ async function copyText(value: string): Promise<boolean> {
 }
 
 /** The shortened link and a button that copies the whole address (for a browser on another device or profile). */
-export function linkWithCopy(url: string): HTMLElement {
+function linkWithCopy(url: string): HTMLElement {
   const copy = el('button', { type: 'button', class: 'copy', 'data-action': 'copy-url', text: 'Copy link' });
   copy.addEventListener('click', () => {
     void copyText(url).then((copied) => {

@@ -2,7 +2,7 @@ import type { DashboardView } from '../view-model.js';
 import { el, svg } from './dom.js';
 import { zoneName } from '../../time/format-time.js';
 
-export const COLORS = ['#2f6fde', '#d97706', '#16a34a', '#c026d3', '#dc2626', '#0891b2', '#65a30d', '#7c3aed'];
+const COLORS = ['#2f6fde', '#d97706', '#16a34a', '#c026d3', '#dc2626', '#0891b2', '#65a30d', '#7c3aed'];
 const HOUR_MS = 3_600_000;
 
 /**
