@@ -2,6 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { missingLibraries, unpackBundledLibraries } from './chromium-libs.js';
 
 /*
  * A real headless Chromium for browser tests, found without a download at run time and without a
@@ -98,6 +99,8 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
   /** How long Chromium may take to start. Default 60 s (a loaded 2-core machine). */
   timeoutMs?: number;
+  /** Use the libraries @sparticuz/chromium carries even when the system has its own (to test that path here). */
+  forceBundledLibraries?: boolean;
 }
 
 /** Starts headless Chromium with a fresh profile. Fails (never skips) with what to install when it cannot. */
@@ -108,6 +111,13 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   // The npm Chromium brings its own fonts; a machine without fontconfig would otherwise draw empty boxes.
   if (location.source === '@sparticuz/chromium' && !existsSync('/etc/fonts/fonts.conf')) env['FONTCONFIG_PATH'] ??= path.join(os.tmpdir(), 'fonts');
+  // It also links NSS, NSPR and expat; a system without them gets the copies the package carries.
+  if (location.source === '@sparticuz/chromium' && (options.forceBundledLibraries || missingLibraries(location.executablePath).length > 0)) {
+    const libDir = unpackBundledLibraries(path.join(os.tmpdir(), 'oma-chromium-al2023'));
+    const still = missingLibraries(location.executablePath, libDir);
+    if (still.length > 0) throw new BrowserUnavailableError(`Chromium at ${location.executablePath} needs ${still.join(', ')}, which this system lacks. ${INSTALL_HINT}`);
+    env['LD_LIBRARY_PATH'] = [libDir, env['LD_LIBRARY_PATH']].filter(Boolean).join(':');
+  }
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
@@ -120,7 +130,9 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
     });
   } catch (error) {
     await fs.rm(profile, { recursive: true, force: true });
-    const message = error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n') : String(error);
+    // Playwright's message carries the browser's whole log; keep its first line and the lines that say what failed.
+    const lines = (error instanceof Error ? error.message : String(error)).split('\n');
+    const message = [lines[0], ...lines.slice(1).filter((line) => /error|cannot|not found|no such/i.test(line) && !line.startsWith('<launching>')).slice(0, 5)].join('\n');
     throw new BrowserUnavailableError(`Chromium at ${location.executablePath} (from ${location.source}) did not start: ${message}\n${INSTALL_HINT}`);
   }
   const page = context.pages()[0] ?? (await context.newPage());
