@@ -26,10 +26,11 @@ import {
   type ActionContext,
 } from './actions.js';
 import { APP_CSS } from './assets/app-css.js';
-import { APP_JS } from './assets/app-js.js';
 import { renderPage } from './assets/page.js';
+import { loadWebBundle } from './assets/web-bundle.js';
 import { EventHub } from './events.js';
-import { TOKEN_HEADER, checkRequest, newDashboardToken, securityHeaders } from './security.js';
+import { checkRequest, newDashboardToken, securityHeaders } from './security.js';
+import { TOKEN_HEADER } from './token-header.js';
 import { SignInStarter } from './sign-in.js';
 import { UsageHistory } from './usage-history.js';
 import { dashboardView, type DashboardView } from './view-model.js';
@@ -42,7 +43,10 @@ const MAX_BODY_BYTES = 16 * 1024;
 export interface DashboardOptions {
   /** The loaded account store. The dashboard does not close it. */
   store: AccountStore;
-  config: Pick<Config, 'storeDir' | 'codexBaseUrl' | 'authIssuer' | 'refreshQueueConcurrency' | 'pauseAtPercent' | 'snapshotStaleAfter' | 'tokenRefreshMargin'>;
+  config: Pick<
+    Config,
+    'storeDir' | 'codexBaseUrl' | 'authIssuer' | 'refreshQueueConcurrency' | 'strategy' | 'pauseAtPercent' | 'snapshotStaleAfter' | 'tokenRefreshMargin'
+  >;
   /** Port on 127.0.0.1. Default {@link DEFAULT_DASHBOARD_PORT}; 0 picks a free one. */
   port?: number;
   /** Default the system clock. */
@@ -83,6 +87,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const { store, config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
+  const appJs = await loadWebBundle();
   const token = newDashboardToken();
   const hub = new EventHub();
   const history = new UsageHistory({ dir: config.storeDir });
@@ -113,6 +118,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     return dashboardView(data, {
       now,
       eligibility: { pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter },
+      strategy: config.strategy,
       history: history.points(now),
       progress: queue.progress(),
       signIn: signIn.status(),
@@ -163,7 +169,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         case '/':
           return send(res, 200, renderPage(token), 'text/html; charset=utf-8');
         case '/app.js':
-          return send(res, 200, APP_JS, 'text/javascript; charset=utf-8');
+          return send(res, 200, appJs, 'text/javascript; charset=utf-8');
         case '/app.css':
           return send(res, 200, APP_CSS, 'text/css; charset=utf-8');
         case '/favicon.ico':

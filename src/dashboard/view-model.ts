@@ -2,9 +2,11 @@ import { redact } from '../log/redact.js';
 import { exclusionsOf, type EligibilityContext, type Exclusion } from '../rotator/exclusion.js';
 import { describeExclusion } from '../rotator/explain.js';
 import type { Account, SnapshotSource, StoreData, WindowSnapshot } from '../store/schema.js';
+import type { Strategy } from '../config/config.js';
 import type { RefreshProgress } from '../usage/refresh-queue.js';
 import { isSnapshotStale } from '../usage/staleness.js';
 import { WINDOW_KINDS, type WindowKind } from '../usage/windows.js';
+import { servingView, type ServingView } from './serving-view.js';
 import { HISTORY_SPAN_MS, type HistoryPoint } from './usage-history.js';
 
 /*
@@ -42,15 +44,24 @@ export interface AccountView {
   enabled: boolean;
   pinned: boolean;
   state: { kind: StateKind; label: string; tone: Tone; reasons: string[] };
+  /** Only a new sign-in brings it back (whatever else holds it): the card offers one. */
+  needsSignIn: boolean;
   fiveHour: WindowView | null;
   weekly: WindowView | null;
   requestsToday: number;
   requestsTotal: number;
   lastUsedAt: number | null;
-  lastError: { message: string; at: number } | null;
+  lastError: LastErrorView | null;
   refresh: { state: RefreshProgress['state']; reason: string | null } | null;
   /** `[epoch ms, percent used]` pairs of the last day, oldest first. */
   timeline: Record<WindowKind, [number, number][]>;
+}
+
+export interface LastErrorView {
+  message: string;
+  at: number;
+  /** A later success that disproves the error: the page shows it as resolved. Null while it stands. */
+  resolvedBy: { what: 'request' | 'usage-refresh'; at: number } | null;
 }
 
 export interface SignInView {
@@ -64,12 +75,16 @@ export interface DashboardView {
   timeline: { from: number; to: number };
   pin: { accountId: string; alias: string; until: number | null } | null;
   accounts: AccountView[];
+  /** Who serves a new session now, and each recent session's account: the rotator's own decision. */
+  serving: ServingView;
   signIn: SignInView | null;
 }
 
 export interface ViewInputs {
   now: number;
   eligibility: Pick<EligibilityContext, 'pauseAtPercent' | 'snapshotStaleAfterMs'>;
+  /** The routing strategy the plugin uses. Default `sticky`. */
+  strategy?: Strategy;
   history?: readonly HistoryPoint[];
   progress?: readonly RefreshProgress[];
   signIn?: SignInView | null;
@@ -114,6 +129,23 @@ export function stateView(account: Account, context: EligibilityContext): Accoun
   return { ...state, reasons: exclusions.map((exclusion) => redact(describeExclusion(exclusion, context.now))) };
 }
 
+/**
+ * The last error, and what disproved it: a request served after it, or a usage refresh that answered
+ * after it (a snapshot from the usage endpoint observed later). A request that failed again keeps it standing.
+ */
+export function lastErrorView(account: Account): LastErrorView | null {
+  const error = account.health.lastError;
+  if (!error) return null;
+  const servedAt = account.stats.lastUsedAt;
+  const refreshedAt = Math.max(
+    ...[account.usage.fiveHour, account.usage.weekly].map((snapshot) => (snapshot?.source === 'usage-endpoint' ? (snapshot.observedAt ?? 0) : 0)),
+  );
+  let resolvedBy: LastErrorView['resolvedBy'] = null;
+  if (servedAt !== undefined && servedAt > error.at) resolvedBy = { what: 'request', at: servedAt };
+  if (refreshedAt > error.at && (resolvedBy === null || refreshedAt > resolvedBy.at)) resolvedBy = { what: 'usage-refresh', at: refreshedAt };
+  return { message: redact(error.message), at: error.at, resolvedBy };
+}
+
 function timelineOf(accountId: string, account: Account, history: readonly HistoryPoint[], from: number): AccountView['timeline'] {
   const timeline: AccountView['timeline'] = { fiveHour: [], weekly: [] };
   for (const point of history) {
@@ -145,12 +177,13 @@ export function accountView(account: Account, data: StoreData, inputs: ViewInput
     enabled: account.enabled,
     pinned: pin !== undefined && pin.accountId === account.id && (pin.until === undefined || pin.until > now),
     state: stateView(account, context),
+    needsSignIn: account.health.reloginRequired !== undefined,
     fiveHour: windowView(account.usage.fiveHour, now, context.snapshotStaleAfterMs),
     weekly: windowView(account.usage.weekly, now, context.snapshotStaleAfterMs),
     requestsToday: account.stats.daily?.[utcDay(now)] ?? 0,
     requestsTotal: account.stats.requests,
     lastUsedAt: account.stats.lastUsedAt ?? null,
-    lastError: account.health.lastError ? { message: redact(account.health.lastError.message), at: account.health.lastError.at } : null,
+    lastError: lastErrorView(account),
     refresh: progress ? { state: progress.state, reason: progress.reason === undefined ? null : redact(progress.reason) } : null,
     timeline: timelineOf(account.id, account, inputs.history ?? [], now - HISTORY_SPAN_MS),
   };
@@ -166,6 +199,7 @@ export function dashboardView(data: StoreData, inputs: ViewInputs): DashboardVie
     timeline: { from: now - HISTORY_SPAN_MS, to: now },
     pin: pinned && pinnedAccount ? { accountId: pinned.accountId, alias: pinnedAccount.alias, until: pinned.until ?? null } : null,
     accounts: data.accounts.map((account) => accountView(account, data, inputs)),
+    serving: servingView(data, { strategy: inputs.strategy ?? 'sticky', ...inputs.eligibility }, now),
     signIn: inputs.signIn ?? null,
   };
 }

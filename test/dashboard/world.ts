@@ -27,6 +27,8 @@ export interface DashboardWorld {
 export interface WorldOptions {
   accounts: (SimAccountSpec & { alias: string; edit?: (account: Account) => void })[];
   usageLatencyMs?: number;
+  /** More OPENCODE_MULTI_AUTH_* settings for the dashboard's config. */
+  settings?: Record<string, string>;
 }
 
 export async function createDashboardWorld(options: WorldOptions): Promise<DashboardWorld> {
@@ -48,6 +50,7 @@ export async function createDashboardWorld(options: WorldOptions): Promise<Dashb
     OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer,
     OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl,
     HOME: dir,
+    ...options.settings,
   });
   const store = new AccountStore({ dir, statIntervalMs: 50, debounceMs: 20 });
   await store.load();
