@@ -42,7 +42,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 export interface DashboardOptions {
   /** The loaded account store. The dashboard does not close it. */
   store: AccountStore;
-  config: Pick<Config, 'storeDir' | 'codexBaseUrl' | 'authIssuer' | 'refreshQueueConcurrency' | 'pauseAtPercent' | 'snapshotStaleAfter' | 'tokenRefreshMargin'>;
+  config: Pick<Config, 'callbackPorts' | 'storeDir' | 'codexBaseUrl' | 'authIssuer' | 'refreshQueueConcurrency' | 'pauseAtPercent' | 'snapshotStaleAfter' | 'tokenRefreshMargin'>;
   /** Port on 127.0.0.1. Default {@link DEFAULT_DASHBOARD_PORT}; 0 picks a free one. */
   port?: number;
   /** Default the system clock. */
@@ -52,8 +52,8 @@ export interface DashboardOptions {
   logger?: Logger;
   /** How often the store file is checked for changes made by other processes. Default 1 s. */
   watchIntervalMs?: number;
-  /** Sign-in callback ports. Default those of `opencode-multi-auth login` (1455-1459). */
-  signInPorts?: number[];
+  /** Sign-in callback ports. Default those of `opencode-multi-auth login` (1455, then 1457). */
+  signInPorts?: readonly number[];
   /** The refresh queue to use; default one built for the store and config. */
   queue?: UsageRefreshQueue;
 }
@@ -103,7 +103,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     issuer: config.authIssuer,
     clock,
     fetch: options.fetch,
-    ports: options.signInPorts,
+    ports: options.signInPorts ?? options.config.callbackPorts,
     onChange: () => scheduleBroadcast(),
   });
 

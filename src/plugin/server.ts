@@ -43,6 +43,7 @@ function buildHooks(_input: PluginInput, _options?: PluginOptions): Hooks {
       methods: createLoginMethods({
         store: runtime.store,
         issuer: runtime.config.authIssuer,
+        ports: runtime.config.callbackPorts,
         now: () => runtime.clock.now(),
         onError: (error) => runtime.logger.error('sign-in failed', { error: error instanceof Error ? error.message : String(error) }),
       }),
