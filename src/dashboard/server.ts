@@ -42,7 +42,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 export interface DashboardOptions {
   /** The loaded account store. The dashboard does not close it. */
   store: AccountStore;
-  config: Pick<Config, 'callbackPorts' | 'storeDir' | 'codexBaseUrl' | 'authIssuer' | 'refreshQueueConcurrency' | 'pauseAtPercent' | 'snapshotStaleAfter' | 'tokenRefreshMargin'>;
+  config: Pick<Config, 'callbackPorts' | 'storeDir' | 'codexBaseUrl' | 'authIssuer' | 'refreshQueueConcurrency' | 'pauseAtPercent' | 'snapshotStaleAfter' | 'tokenRefreshMargin' | 'useCredits'>;
   /** Port on 127.0.0.1. Default {@link DEFAULT_DASHBOARD_PORT}; 0 picks a free one. */
   port?: number;
   /** Default the system clock. */
@@ -112,7 +112,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const now = clock.now();
     return dashboardView(data, {
       now,
-      eligibility: { pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter },
+      eligibility: { pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter, useCredits: config.useCredits },
       history: history.points(now),
       progress: queue.progress(),
       signIn: signIn.status(),

@@ -4,6 +4,7 @@ import { describeExclusion } from '../rotator/explain.js';
 import type { Account, SnapshotSource, StoreData, WindowSnapshot } from '../store/schema.js';
 import type { RefreshProgress } from '../usage/refresh-queue.js';
 import { isSnapshotStale } from '../usage/staleness.js';
+import { readAccountRouting } from '../tokens/jwt-claims.js';
 import { WINDOW_KINDS, type WindowKind } from '../usage/windows.js';
 import { HISTORY_SPAN_MS, type HistoryPoint } from './usage-history.js';
 
@@ -44,6 +45,12 @@ export interface AccountView {
   state: { kind: StateKind; label: string; tone: Tone; reasons: string[] };
   fiveHour: WindowView | null;
   weekly: WindowView | null;
+  /** The free plan's 30-day window; null for plans without one. */
+  monthly: WindowView | null;
+  /** The workspace's region (`x-openai-internal-codex-residency`), from its token; null when unconstrained. */
+  residency: string | null;
+  fedramp: boolean;
+  credits: { hasCredits: boolean; unlimited: boolean; balance: string | null } | null;
   requestsToday: number;
   requestsTotal: number;
   lastUsedAt: number | null;
@@ -69,7 +76,7 @@ export interface DashboardView {
 
 export interface ViewInputs {
   now: number;
-  eligibility: Pick<EligibilityContext, 'pauseAtPercent' | 'snapshotStaleAfterMs'>;
+  eligibility: Pick<EligibilityContext, 'pauseAtPercent' | 'snapshotStaleAfterMs' | 'useCredits'>;
   history?: readonly HistoryPoint[];
   progress?: readonly RefreshProgress[];
   signIn?: SignInView | null;
@@ -85,6 +92,7 @@ const STATE_OF: Record<Exclusion['kind'], { kind: StateKind; label: string; tone
   cooldown: { kind: 'cooling-down', label: 'cooling down', tone: 'warn' },
   'model-unsupported': { kind: 'active', label: 'active', tone: 'ok' },
   'usage-limit': { kind: 'limited', label: 'limit reached', tone: 'warn' },
+  'limit-reached': { kind: 'limited', label: 'limit reached', tone: 'warn' },
   'already-tried': { kind: 'active', label: 'active', tone: 'ok' },
   'not-pinned': { kind: 'active', label: 'active', tone: 'ok' },
 };
@@ -115,7 +123,7 @@ export function stateView(account: Account, context: EligibilityContext): Accoun
 }
 
 function timelineOf(accountId: string, account: Account, history: readonly HistoryPoint[], from: number): AccountView['timeline'] {
-  const timeline: AccountView['timeline'] = { fiveHour: [], weekly: [] };
+  const timeline: AccountView['timeline'] = { fiveHour: [], weekly: [], monthly: [] };
   for (const point of history) {
     if (point.accountId === accountId && point.at >= from) timeline[point.window].push([point.at, Math.min(100, Math.max(0, point.usedPercent))]);
   }
@@ -129,6 +137,17 @@ function timelineOf(accountId: string, account: Account, history: readonly Histo
     series.sort((a, b) => a[0] - b[0]);
   }
   return timeline;
+}
+
+function routingView(account: Account): { residency: string | null; fedramp: boolean } {
+  const routing = readAccountRouting(account.tokens);
+  return { residency: routing.residency ?? null, fedramp: routing.fedramp };
+}
+
+function creditsView(account: Account): AccountView['credits'] {
+  const credits = account.usage.credits;
+  if (!credits || (credits.hasCredits === undefined && credits.unlimited === undefined && credits.balance === undefined)) return null;
+  return { hasCredits: credits.hasCredits ?? false, unlimited: credits.unlimited ?? false, balance: credits.balance ?? null };
 }
 
 export function accountView(account: Account, data: StoreData, inputs: ViewInputs): AccountView {
@@ -147,6 +166,9 @@ export function accountView(account: Account, data: StoreData, inputs: ViewInput
     state: stateView(account, context),
     fiveHour: windowView(account.usage.fiveHour, now, context.snapshotStaleAfterMs),
     weekly: windowView(account.usage.weekly, now, context.snapshotStaleAfterMs),
+    monthly: windowView(account.usage.monthly, now, context.snapshotStaleAfterMs),
+    ...routingView(account),
+    credits: creditsView(account),
     requestsToday: account.stats.daily?.[utcDay(now)] ?? 0,
     requestsTotal: account.stats.requests,
     lastUsedAt: account.stats.lastUsedAt ?? null,
