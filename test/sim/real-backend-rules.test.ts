@@ -177,7 +177,7 @@ describe('§8 error shapes', () => {
     expect(await answer.json()).toEqual({ detail: `Unsupported parameter: ${name}` });
   });
 
-  it('a spent refresh token: the OpenAI envelope by default, plain OAuth on request; an unknown one: 400 invalid_grant', async () => {
+  it('a spent refresh token: the OpenAI envelope by default, plain OAuth on request; an unknown one: bare {"error":"invalid_grant"}', async () => {
     sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
     const tokens = sim.issueTokens('a');
     expect((await refresh(sim, tokens.refresh_token)).status).toBe(200);
@@ -185,7 +185,7 @@ describe('§8 error shapes', () => {
     expect(reused.status).toBe(401);
     expect(await reused.json()).toMatchObject({ error: { code: 'refresh_token_reused' } });
     const unknown = await refresh(sim, 'rt_not_a_token');
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(401);
     expect(await unknown.json()).toEqual({ error: 'invalid_grant' });
     await sim.close();
 

@@ -121,8 +121,8 @@ export const tokenRoute: RouteHandler = {
         sendJson(res, 401, refreshError(state.refreshErrorStyle, 'refresh_token_invalidated', 'Your refresh token has been invalidated. Please try signing in again.'));
         return;
       }
-      // OAuth's own answer for a token it does not know: 400 invalid_grant, not a 401.
-      sendJson(res, 400, { error: 'invalid_grant' });
+      // The plain OAuth shape, with no description to lean on (PROTOCOL.md §8, "Error shapes").
+      sendJson(res, 401, { error: 'invalid_grant' });
       return;
     }
     sendJson(res, 400, oauthError('unsupported_grant_type', `Unsupported grant_type: ${request.grant_type}`));

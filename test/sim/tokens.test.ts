@@ -85,7 +85,7 @@ describe('tokens', () => {
   it('answers invalid_grant to an unknown refresh token and 400 to a foreign client id', async () => {
     sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
     const unknown = await refresh(sim, 'rt_nope');
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(401);
     expect(((await unknown.json()) as { error: string }).error).toBe('invalid_grant');
 
     const tokens = sim.issueTokens('a');

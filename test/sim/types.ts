@@ -202,7 +202,7 @@ export interface SimulatorOptions {
   /**
    * The body of a refused refresh: `envelope` (default) answers `refresh_token_reused`/`_invalidated`
    * as `{"error":{"code","message"}}`; `oauth` as `{"error":"<code>","error_description"}`. An unknown
-   * refresh token is always OAuth's 400 `{"error":"invalid_grant"}` (PROTOCOL.md §8, "Error shapes").
+   * refresh token is always the bare OAuth `{"error":"invalid_grant"}` (PROTOCOL.md §8, "Error shapes").
    */
   refreshErrorStyle?: 'envelope' | 'oauth';
 }
