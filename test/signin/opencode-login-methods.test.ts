@@ -7,7 +7,7 @@ import { PLACEHOLDER_API_KEY } from '../../src/signin/opencode-auth-record.js';
 import { AccountStore } from '../../src/store/account-store.js';
 import { markReloginRequired } from '../../src/store/mutations.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
-import { freePorts } from './free-ports.js';
+import { freePorts, occupy } from './free-ports.js';
 
 let sim: Simulator;
 let dir: string;
@@ -68,5 +68,19 @@ describe('sign-in methods offered inside OpenCode', () => {
     const good = (await fetch(retry.url, { redirect: 'manual' })).headers.get('location')!;
     expect(await retry.callback(good)).toMatchObject({ type: 'success' });
     expect((await store.reload()).accounts).toMatchObject([{ origin: 'pasted' }]);
+  });
+
+  it('paste: still works while another program holds every callback port, with no server of its own', async () => {
+    const holder = await occupy(ports[0]!);
+    try {
+      const paste = createLoginMethods({ store, issuer: sim.issuer, ports })[2]!;
+      const attempt = (await paste.authorize({})) as { method: 'code'; url: string; instructions: string; callback(code: string): Promise<unknown> };
+      expect(attempt.instructions).toContain(`http://localhost:${ports[0]}/auth/callback`);
+      const location = (await fetch(attempt.url, { redirect: 'manual' })).headers.get('location')!;
+      expect(await attempt.callback(location)).toMatchObject({ type: 'success' });
+      expect((await store.reload()).accounts).toMatchObject([{ origin: 'pasted' }]);
+    } finally {
+      await holder.close();
+    }
   });
 });
