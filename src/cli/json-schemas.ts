@@ -25,7 +25,18 @@ export const AccountJsonSchema = z.object({
   reason: z.string().nullable(),
   /** What to do about it, when something is needed. */
   advice: z.string().nullable(),
-  usage: z.object({ fiveHour: WindowJsonSchema.nullable(), weekly: WindowJsonSchema.nullable() }),
+  usage: z.object({
+    fiveHour: WindowJsonSchema.nullable(),
+    weekly: WindowJsonSchema.nullable(),
+    /** The free plan's single 30-day window; absent or null for other plans. */
+    monthly: WindowJsonSchema.nullable().optional(),
+  }),
+  /** The backend said it cannot serve (`allowed: false` / `limit_reached: true`), with its reason and until when. */
+  limitReached: z.object({ reason: z.string().nullable(), until: z.number().nullable() }).nullable().optional(),
+  credits: z.object({ hasCredits: z.boolean(), unlimited: z.boolean(), balance: z.string().nullable() }).nullable().optional(),
+  /** The workspace's region (sent as `x-openai-internal-codex-residency`); null when unconstrained. */
+  residency: z.string().nullable().optional(),
+  fedramp: z.boolean().optional(),
   lastUsedAt: z.number().nullable(),
   origin: z.string(),
 });

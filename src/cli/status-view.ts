@@ -1,4 +1,5 @@
 import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
+import { readAccountRouting } from '../tokens/jwt-claims.js';
 import type { AccountJson, StatusJson } from './json-schemas.js';
 import { accountState, attentionAdvice } from './render/account-state.js';
 
@@ -14,8 +15,21 @@ function windowJson(snapshot: WindowSnapshot | undefined, now: number): AccountJ
   };
 }
 
+function limitJson(account: Account, now: number): AccountJson['limitReached'] {
+  const flag = account.usage.limit;
+  if (!flag?.reached || (flag.until !== undefined && flag.until <= now)) return null;
+  return { reason: flag.reason ?? null, until: flag.until ?? null };
+}
+
+function creditsJson(account: Account): AccountJson['credits'] {
+  const credits = account.usage.credits;
+  if (!credits || (credits.hasCredits !== true && credits.unlimited !== true)) return null;
+  return { hasCredits: credits.hasCredits ?? false, unlimited: credits.unlimited ?? false, balance: credits.balance ?? null };
+}
+
 export function accountJson(account: Account, data: StoreData, now: number): AccountJson {
   const state = accountState(account, data.pin, now);
+  const routing = readAccountRouting(account.tokens);
   return {
     id: account.id,
     alias: account.alias,
@@ -27,7 +41,15 @@ export function accountJson(account: Account, data: StoreData, now: number): Acc
     until: state.until ?? null,
     reason: state.reason ?? null,
     advice: attentionAdvice(account, state) ?? null,
-    usage: { fiveHour: windowJson(account.usage.fiveHour, now), weekly: windowJson(account.usage.weekly, now) },
+    usage: {
+      fiveHour: windowJson(account.usage.fiveHour, now),
+      weekly: windowJson(account.usage.weekly, now),
+      monthly: windowJson(account.usage.monthly, now),
+    },
+    limitReached: limitJson(account, now),
+    credits: creditsJson(account),
+    residency: routing.residency ?? null,
+    fedramp: routing.fedramp,
     lastUsedAt: account.stats.lastUsedAt ?? null,
     origin: account.origin,
   };

@@ -297,11 +297,12 @@ export class CodexRequestPath {
     if (last && last.signature === signature && now - last.at < RATE_LIMIT_REFRESH_MS) return;
     this.#lastRateLimits.set(accountId, { signature, at: now });
     const observation = snapshotsFromHeaders(headers, now);
-    const { fiveHour, weekly } = observation;
-    if (!fiveHour && !weekly) return;
+    const { fiveHour, weekly, monthly } = observation;
+    if (!fiveHour && !weekly && !monthly) return;
     this.options.store.defer((data) => {
       if (fiveHour) recordSnapshot(data, accountId, 'fiveHour', fiveHour);
       if (weekly) recordSnapshot(data, accountId, 'weekly', weekly);
+      if (monthly) recordSnapshot(data, accountId, 'monthly', monthly);
     });
   }
 

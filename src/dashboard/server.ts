@@ -45,7 +45,16 @@ export interface DashboardOptions {
   store: AccountStore;
   config: Pick<
     Config,
-    'storeDir' | 'codexBaseUrl' | 'authIssuer' | 'refreshQueueConcurrency' | 'strategy' | 'pauseAtPercent' | 'snapshotStaleAfter' | 'tokenRefreshMargin'
+    | 'callbackPorts'
+    | 'storeDir'
+    | 'codexBaseUrl'
+    | 'authIssuer'
+    | 'refreshQueueConcurrency'
+    | 'strategy'
+    | 'pauseAtPercent'
+    | 'snapshotStaleAfter'
+    | 'tokenRefreshMargin'
+    | 'useCredits'
   >;
   /** Port on 127.0.0.1. Default {@link DEFAULT_DASHBOARD_PORT}; 0 picks a free one. */
   port?: number;
@@ -56,8 +65,8 @@ export interface DashboardOptions {
   logger?: Logger;
   /** How often the store file is checked for changes made by other processes. Default 1 s. */
   watchIntervalMs?: number;
-  /** Sign-in callback ports. Default those of `opencode-multi-auth login` (1455-1459). */
-  signInPorts?: number[];
+  /** Sign-in callback ports. Default those of `opencode-multi-auth login` (1455, then 1457). */
+  signInPorts?: readonly number[];
   /** The refresh queue to use; default one built for the store and config. */
   queue?: UsageRefreshQueue;
 }
@@ -108,7 +117,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     issuer: config.authIssuer,
     clock,
     fetch: options.fetch,
-    ports: options.signInPorts,
+    ports: options.signInPorts ?? options.config.callbackPorts,
     onChange: () => scheduleBroadcast(),
   });
 
@@ -117,7 +126,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const now = clock.now();
     return dashboardView(data, {
       now,
-      eligibility: { pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter },
+      eligibility: { pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter, useCredits: config.useCredits },
       strategy: config.strategy,
       history: history.points(now),
       progress: queue.progress(),

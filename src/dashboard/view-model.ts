@@ -5,6 +5,7 @@ import type { Account, SnapshotSource, StoreData, WindowSnapshot } from '../stor
 import type { Strategy } from '../config/config.js';
 import type { RefreshProgress } from '../usage/refresh-queue.js';
 import { isSnapshotStale } from '../usage/staleness.js';
+import { readAccountRouting } from '../tokens/jwt-claims.js';
 import { WINDOW_KINDS, type WindowKind } from '../usage/windows.js';
 import { servingView, type ServingView } from './serving-view.js';
 import { HISTORY_SPAN_MS, type HistoryPoint } from './usage-history.js';
@@ -48,6 +49,12 @@ export interface AccountView {
   needsSignIn: boolean;
   fiveHour: WindowView | null;
   weekly: WindowView | null;
+  /** The free plan's 30-day window; null for plans without one. */
+  monthly: WindowView | null;
+  /** The workspace's region (`x-openai-internal-codex-residency`), from its token; null when unconstrained. */
+  residency: string | null;
+  fedramp: boolean;
+  credits: { hasCredits: boolean; unlimited: boolean; balance: string | null } | null;
   requestsToday: number;
   requestsTotal: number;
   lastUsedAt: number | null;
@@ -82,7 +89,7 @@ export interface DashboardView {
 
 export interface ViewInputs {
   now: number;
-  eligibility: Pick<EligibilityContext, 'pauseAtPercent' | 'snapshotStaleAfterMs'>;
+  eligibility: Pick<EligibilityContext, 'pauseAtPercent' | 'snapshotStaleAfterMs' | 'useCredits'>;
   /** The routing strategy the plugin uses. Default `sticky`. */
   strategy?: Strategy;
   history?: readonly HistoryPoint[];
@@ -100,6 +107,7 @@ const STATE_OF: Record<Exclusion['kind'], { kind: StateKind; label: string; tone
   cooldown: { kind: 'cooling-down', label: 'cooling down', tone: 'warn' },
   'model-unsupported': { kind: 'active', label: 'active', tone: 'ok' },
   'usage-limit': { kind: 'limited', label: 'limit reached', tone: 'warn' },
+  'limit-reached': { kind: 'limited', label: 'limit reached', tone: 'warn' },
   'already-tried': { kind: 'active', label: 'active', tone: 'ok' },
   'not-pinned': { kind: 'active', label: 'active', tone: 'ok' },
 };
@@ -147,7 +155,7 @@ export function lastErrorView(account: Account): LastErrorView | null {
 }
 
 function timelineOf(accountId: string, account: Account, history: readonly HistoryPoint[], from: number): AccountView['timeline'] {
-  const timeline: AccountView['timeline'] = { fiveHour: [], weekly: [] };
+  const timeline: AccountView['timeline'] = { fiveHour: [], weekly: [], monthly: [] };
   for (const point of history) {
     if (point.accountId === accountId && point.at >= from) timeline[point.window].push([point.at, Math.min(100, Math.max(0, point.usedPercent))]);
   }
@@ -161,6 +169,17 @@ function timelineOf(accountId: string, account: Account, history: readonly Histo
     series.sort((a, b) => a[0] - b[0]);
   }
   return timeline;
+}
+
+function routingView(account: Account): { residency: string | null; fedramp: boolean } {
+  const routing = readAccountRouting(account.tokens);
+  return { residency: routing.residency ?? null, fedramp: routing.fedramp };
+}
+
+function creditsView(account: Account): AccountView['credits'] {
+  const credits = account.usage.credits;
+  if (!credits || (credits.hasCredits === undefined && credits.unlimited === undefined && credits.balance === undefined)) return null;
+  return { hasCredits: credits.hasCredits ?? false, unlimited: credits.unlimited ?? false, balance: credits.balance ?? null };
 }
 
 export function accountView(account: Account, data: StoreData, inputs: ViewInputs): AccountView {
@@ -180,6 +199,9 @@ export function accountView(account: Account, data: StoreData, inputs: ViewInput
     needsSignIn: account.health.reloginRequired !== undefined,
     fiveHour: windowView(account.usage.fiveHour, now, context.snapshotStaleAfterMs),
     weekly: windowView(account.usage.weekly, now, context.snapshotStaleAfterMs),
+    monthly: windowView(account.usage.monthly, now, context.snapshotStaleAfterMs),
+    ...routingView(account),
+    credits: creditsView(account),
     requestsToday: account.stats.daily?.[utcDay(now)] ?? 0,
     requestsTotal: account.stats.requests,
     lastUsedAt: account.stats.lastUsedAt ?? null,

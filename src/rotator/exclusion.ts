@@ -1,4 +1,4 @@
-import type { Account, WindowSnapshot } from '../store/schema.js';
+import type { Account, LimitFlag, WindowSnapshot } from '../store/schema.js';
 import { isSnapshotStale } from '../usage/staleness.js';
 import { WINDOW_KINDS, type WindowKind } from '../usage/windows.js';
 
@@ -10,6 +10,8 @@ export type Exclusion =
   | { kind: 'cooldown'; until: number; reason: string }
   | { kind: 'model-unsupported'; model: string; until: number }
   | { kind: 'usage-limit'; window: WindowKind; usedPercent: number; resetsAt?: number }
+  /** The usage endpoint said `allowed: false` / `limit_reached: true`, whatever the percentages. */
+  | { kind: 'limit-reached'; reason?: string; until?: number }
   | { kind: 'already-tried' }
   | { kind: 'not-pinned'; pinnedAlias: string };
 
@@ -21,12 +23,31 @@ export interface EligibilityContext {
   pauseAtPercent: number;
   /** A snapshot observed longer ago than this no longer pauses the account. */
   snapshotStaleAfterMs: number;
+  /** An account with credits stays eligible past its usage limits (OPENCODE_MULTI_AUTH_USE_CREDITS). Default false. */
+  useCredits?: boolean;
+}
+
+/** Whether this account may work past its limits on credits: only when the user said so. */
+function spendsCredits(account: Account, context: EligibilityContext): boolean {
+  if (!context.useCredits) return false;
+  const credits = account.usage.credits;
+  return credits?.unlimited === true || credits?.hasCredits === true;
+}
+
+/** The usage endpoint's block, while it is current: until its reset, and no longer than a snapshot stays believed. */
+function activeLimitFlag(account: Account, context: EligibilityContext): LimitFlag | undefined {
+  const flag = account.usage.limit;
+  if (!flag?.reached) return undefined;
+  if (flag.until !== undefined && flag.until <= context.now) return undefined;
+  // Like a stale snapshot: a blocked account gets no traffic, so the flag is re-checked rather than trusted for days.
+  return context.now - flag.observedAt > context.snapshotStaleAfterMs ? undefined : flag;
 }
 
 type Check = (account: Account, context: EligibilityContext) => Exclusion | undefined;
 
 /** The binding usage window: of those at or over the threshold, the one that resets last. */
 const usageCheck: Check = (account, context) => {
+  if (spendsCredits(account, context)) return undefined;
   let binding: Exclusion | undefined;
   for (const window of WINDOW_KINDS) {
     const snapshot = account.usage[window];
@@ -64,6 +85,11 @@ const CHECKS: readonly Check[] = [
     return until !== undefined && until > now ? { kind: 'model-unsupported', model, until } : undefined;
   },
   usageCheck,
+  (account, context) => {
+    if (spendsCredits(account, context)) return undefined;
+    const flag = activeLimitFlag(account, context);
+    return flag ? { kind: 'limit-reached', ...(flag.reason ? { reason: flag.reason } : {}), ...(flag.until !== undefined ? { until: flag.until } : {}) } : undefined;
+  },
 ];
 
 function windowPauses(snapshot: WindowSnapshot | undefined, context: EligibilityContext): boolean {
@@ -89,7 +115,10 @@ export function isEligible(account: Account, context: EligibilityContext): boole
     const until = health.unsupportedModels[context.model];
     if (until !== undefined && until > now) return false;
   }
-  return !windowPauses(account.usage.fiveHour, context) && !windowPauses(account.usage.weekly, context);
+  if (spendsCredits(account, context)) return true;
+  const { usage } = account;
+  if (windowPauses(usage.fiveHour, context) || windowPauses(usage.weekly, context) || windowPauses(usage.monthly, context)) return false;
+  return usage.limit?.reached !== true || activeLimitFlag(account, context) === undefined;
 }
 
 /** Every reason the account cannot serve now, most fundamental first. */
@@ -118,6 +147,10 @@ export function availableAgainAt(exclusions: readonly Exclusion[]): number | und
       case 'usage-limit':
         if (exclusion.resetsAt === undefined) return undefined;
         latest = Math.max(latest ?? 0, exclusion.resetsAt);
+        break;
+      case 'limit-reached':
+        if (exclusion.until === undefined) return undefined;
+        latest = Math.max(latest ?? 0, exclusion.until);
         break;
       case 'already-tried':
         break;

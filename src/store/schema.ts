@@ -26,12 +26,33 @@ export const CreditsSchema = z.object({
 });
 export type Credits = z.infer<typeof CreditsSchema>;
 
+/**
+ * What the usage endpoint last said about the account as a whole: `allowed: false` or
+ * `limit_reached: true` mean it cannot serve whatever its windows' percentages say (spend controls,
+ * workspace caps; PROTOCOL.md §8). Kept when it says the account can serve again, so that a newer
+ * "allowed" replaces an older "blocked".
+ */
+export const LimitFlagSchema = z.object({
+  reached: z.boolean(),
+  /** `rate_limit_reached_type.type`, when the backend gave one. */
+  reason: z.string().optional(),
+  /** The reset that lifts it, epoch ms, when known. */
+  until: z.number().optional(),
+  observedAt: z.number(),
+});
+export type LimitFlag = z.infer<typeof LimitFlagSchema>;
+
 export const UsageSchema = z.object({
   fiveHour: WindowSnapshotSchema.optional(),
   weekly: WindowSnapshotSchema.optional(),
+  /** The free plan's single 30-day window. */
+  monthly: WindowSnapshotSchema.optional(),
+  limit: LimitFlagSchema.optional(),
   credits: CreditsSchema.optional(),
   /** Other limit families (`x-<name>-*` headers, `additional_rate_limits`), keyed by name. */
-  additional: z.record(z.string(), z.object({ fiveHour: WindowSnapshotSchema.optional(), weekly: WindowSnapshotSchema.optional() })).optional(),
+  additional: z
+    .record(z.string(), z.object({ fiveHour: WindowSnapshotSchema.optional(), weekly: WindowSnapshotSchema.optional(), monthly: WindowSnapshotSchema.optional() }))
+    .optional(),
 });
 export type Usage = z.infer<typeof UsageSchema>;
 

@@ -1,15 +1,18 @@
-import type { Credits, SnapshotSource, WindowSnapshot } from '../store/schema.js';
+import type { Credits, LimitFlag, SnapshotSource, WindowSnapshot } from '../store/schema.js';
 import { classifyWindowMinutes, type WindowKind } from './windows.js';
 
 /** One family's windows, each placed by its length (never by primary/secondary position). */
 export interface WindowPair {
   fiveHour?: WindowSnapshot;
   weekly?: WindowSnapshot;
+  monthly?: WindowSnapshot;
 }
 
 /** What one look at an account's limits told us: from response headers, the usage endpoint or a probe. */
 export interface UsageObservation extends WindowPair {
   credits?: Credits;
+  /** The usage endpoint's `allowed`/`limit_reached`/`rate_limit_reached_type` (never from reply headers). */
+  limit?: LimitFlag;
   /** Other limit families (`x-<name>-*` headers, `additional_rate_limits`), keyed by name. */
   additional?: Record<string, WindowPair>;
   planType?: string;
@@ -132,10 +135,11 @@ export function snapshotsFromHeaders(
   const observation: UsageObservation = {};
   for (const [family, raw] of collectFamilies(headers)) {
     const pair = pairFromRaw(raw, observedAt, source);
-    if (!pair.fiveHour && !pair.weekly) continue;
+    if (!pair.fiveHour && !pair.weekly && !pair.monthly) continue;
     if (family === MAIN_FAMILY) {
       if (pair.fiveHour) observation.fiveHour = pair.fiveHour;
       if (pair.weekly) observation.weekly = pair.weekly;
+      if (pair.monthly) observation.monthly = pair.monthly;
     } else {
       (observation.additional ??= {})[family] = pair;
     }
@@ -149,6 +153,6 @@ export function snapshotsFromHeaders(
 
 /** True when the observation carries at least one window (credits alone do not tell us the limits). */
 export function hasWindows(observation: UsageObservation): boolean {
-  if (observation.fiveHour || observation.weekly) return true;
-  return Object.values(observation.additional ?? {}).some((pair) => pair.fiveHour || pair.weekly);
+  if (observation.fiveHour || observation.weekly || observation.monthly) return true;
+  return Object.values(observation.additional ?? {}).some((pair) => pair.fiveHour || pair.weekly || pair.monthly);
 }

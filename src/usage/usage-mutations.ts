@@ -1,7 +1,7 @@
 import { findAccount, recordSnapshot } from '../store/mutations.js';
-import type { Credits, StoreData, WindowSnapshot } from '../store/schema.js';
+import type { Credits, LimitFlag, StoreData, WindowSnapshot } from '../store/schema.js';
 import type { UsageObservation } from './rate-limit-headers.js';
-import { WINDOW_KINDS } from './windows.js';
+import { WINDOW_KINDS, type WindowKind } from './windows.js';
 
 /*
  * Merge-style store changes for usage, in the manner of src/store/mutations.ts: each may be applied
@@ -23,7 +23,7 @@ export function recordAdditionalSnapshot(
   data: StoreData,
   accountId: string,
   name: string,
-  kind: 'fiveHour' | 'weekly',
+  kind: WindowKind,
   snapshot: WindowSnapshot,
 ): void {
   const account = findAccount(data, accountId);
@@ -34,8 +34,17 @@ export function recordAdditionalSnapshot(
   family[kind] = { ...snapshot };
 }
 
-/** Records everything an observation carries: both windows, credits and other limit families. */
+/** The newer report of the usage endpoint's "can serve" flags wins, including one saying the block is over. */
+export function recordLimitFlag(data: StoreData, accountId: string, flag: LimitFlag): void {
+  const account = findAccount(data, accountId);
+  if (!account) return;
+  if (account.usage.limit && account.usage.limit.observedAt >= flag.observedAt) return;
+  account.usage.limit = { ...flag };
+}
+
+/** Records everything an observation carries: its windows, the limit flags, credits and other limit families. */
 export function recordObservation(data: StoreData, accountId: string, observation: UsageObservation): void {
+  if (observation.limit) recordLimitFlag(data, accountId, observation.limit);
   for (const kind of WINDOW_KINDS) {
     const snapshot = observation[kind];
     if (snapshot) recordSnapshot(data, accountId, kind, snapshot);

@@ -98,7 +98,7 @@ describe('dashboardView', () => {
     ];
     const view = dashboardView(data, { now: NOW, eligibility, history });
     expect(view.timeline).toEqual({ from: NOW - 24 * HOUR, to: NOW });
-    expect(view.accounts[0]!.timeline).toEqual({ fiveHour: [[NOW - 3 * HOUR, 30], [NOW - 60_000, 60]], weekly: [[NOW - 2 * HOUR, 5]] });
+    expect(view.accounts[0]!.timeline).toEqual({ fiveHour: [[NOW - 3 * HOUR, 30], [NOW - 60_000, 60]], weekly: [[NOW - 2 * HOUR, 5]], monthly: [] });
     expect(view.accounts[1]!.timeline.fiveHour).toEqual([[NOW - HOUR, 90]]);
   });
 });

@@ -32,7 +32,9 @@ export interface WorldOptions {
 }
 
 export async function createDashboardWorld(options: WorldOptions): Promise<DashboardWorld> {
-  const sim = await startSimulator({ accounts: options.accounts, usageLatencyMs: options.usageLatencyMs });
+  // Callback ports of this world, which its issuer accepts (the real one, and the simulator's default, only 1455 and 1457).
+  const signInPorts = await freePorts(2);
+  const sim = await startSimulator({ accounts: options.accounts, usageLatencyMs: options.usageLatencyMs, redirectPorts: signInPorts });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'oma-dashboard-'));
   const now = Date.now();
   const ids: Record<string, string> = {};
@@ -54,7 +56,7 @@ export async function createDashboardWorld(options: WorldOptions): Promise<Dashb
   });
   const store = new AccountStore({ dir, statIntervalMs: 50, debounceMs: 20 });
   await store.load();
-  const dashboard = await startDashboard({ store, config, port: 0, watchIntervalMs: 100, signInPorts: await freePorts(2) });
+  const dashboard = await startDashboard({ store, config, port: 0, watchIntervalMs: 100, signInPorts });
   return {
     sim,
     dir,

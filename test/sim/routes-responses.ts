@@ -2,13 +2,24 @@ import { z } from 'zod';
 import { authenticateBackend, claimedBackendAccount } from './backend-auth.js';
 import type { FaultEffect } from './faults.js';
 import { delay, sendJson, writeChunk } from './http.js';
-import { rateLimitHeaders } from './quota-replies.js';
+import { isLimitReached, rateLimitHeaders, usageLimitBody } from './quota-replies.js';
 import { accountOfEncryptedContent, responseEvents } from './response-stream.js';
 import type { RouteHandler } from './route.js';
 import type { RequestContext } from './state.js';
 
-/** Parameters the Codex backend rejects by name; OpenCode's built-in plugin strips them for this reason. */
-const UNSUPPORTED_PARAMETERS = ['max_output_tokens', 'max_completion_tokens', 'max_tokens'] as const;
+/**
+ * Parameters the Codex backend rejects by name with 400 `{"detail":"Unsupported parameter: <name>"}`
+ * (PROTOCOL.md §8, "Error shapes"); OpenCode's built-in plugin strips them for this reason.
+ */
+const UNSUPPORTED_PARAMETERS = [
+  'max_output_tokens',
+  'max_completion_tokens',
+  'max_tokens',
+  'temperature',
+  'top_p',
+  'frequency_penalty',
+  'presence_penalty',
+] as const;
 
 /** Events written before a `resetMidStream` fault cuts the connection. */
 const EVENTS_BEFORE_RESET = 3;
@@ -59,7 +70,7 @@ export const responsesRoute: RouteHandler = {
     const raw = ctx.body as Record<string, unknown>;
     const unsupported = UNSUPPORTED_PARAMETERS.find((name) => name in raw);
     if (unsupported) {
-      sendJson(res, 400, invalidRequest(`Unsupported parameter: ${unsupported}`, { param: unsupported }));
+      sendJson(res, 400, { detail: `Unsupported parameter: ${unsupported}` });
       return;
     }
     const parsed = ResponsesBodySchema.safeParse(raw);
@@ -77,11 +88,8 @@ export const responsesRoute: RouteHandler = {
       return;
     }
     if (account.unsupportedModels.has(body.model)) {
-      sendJson(
-        res,
-        400,
-        invalidRequest(`The '${body.model}' model is not supported when using Codex with a ChatGPT account.`),
-      );
+      // The real shape is a bare `detail` string, not the OpenAI error envelope (PROTOCOL.md §8, "Error shapes").
+      sendJson(res, 400, { detail: `The '${body.model}' model is not supported when using Codex with a ChatGPT account.` });
       return;
     }
     if (foreignEncryptedContent(body.input, accountId)) {
@@ -95,22 +103,9 @@ export const responsesRoute: RouteHandler = {
       return;
     }
 
-    const blocking = account.quota.blockingWindow();
-    if (blocking) {
+    if (isLimitReached(account)) {
       const now = state.clock.now();
-      sendJson(
-        res,
-        429,
-        {
-          error: {
-            type: 'usage_limit_reached',
-            message: 'The usage limit has been reached',
-            plan_type: account.identity.plan,
-            resets_at: Math.ceil(account.quota.window(blocking).resetsAt / 1000),
-          },
-        },
-        { ...rateLimitHeaders(account, now), 'x-codex-active-limit': 'codex' },
-      );
+      sendJson(res, 429, usageLimitBody(account, now), { ...rateLimitHeaders(account, now), 'x-codex-active-limit': 'codex' });
       return;
     }
 

@@ -20,6 +20,11 @@ function usageCell(label: string, window: AccountJson['usage']['fiveHour'], now:
   return `${label} ${paint(options.palette, tone, bar)}${options.palette.dim(resets)}`;
 }
 
+/** The plan, with the workspace's region and FedRAMP when it has them: `team, us` or `enterprise, FedRAMP`. */
+function planCell(account: AccountJson): string {
+  return [account.plan ?? '-', account.residency ?? undefined, account.fedramp ? 'FedRAMP' : undefined].filter(Boolean).join(', ');
+}
+
 /**
  * The `list`/`status` table: one row per account (alias, email, plan, state, last used), then its
  * 5-hour and weekly usage bars with reset times, then what to do when it needs attention. Fits `width`.
@@ -38,7 +43,7 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
     return [
       palette.bold(account.alias),
       account.email ?? '-',
-      account.plan ?? '-',
+      planCell(account),
       paint(palette, state.tone, state.text),
       account.lastUsedAt === null ? 'never' : formatRelative(account.lastUsedAt, view.now),
     ];
@@ -57,10 +62,24 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
   const lines = [table[0]!];
   view.accounts.forEach((account, index) => {
     lines.push(table[index + 1]!);
-    const fiveHour = usageCell('5h', account.usage.fiveHour, view.now, options);
-    const weekly = usageCell('wk', account.usage.weekly, view.now, options);
-    if (visibleWidth(fiveHour) + visibleWidth(weekly) + 5 <= options.width) lines.push(`  ${fiveHour}   ${weekly}`);
-    else lines.push(`  ${fiveHour}`, `  ${weekly}`);
+    // A free plan has one 30-day window and nothing else: show that, not two empty bars.
+    const cells =
+      account.usage.monthly && !account.usage.fiveHour && !account.usage.weekly
+        ? [usageCell('30d', account.usage.monthly, view.now, options)]
+        : [
+            usageCell('5h', account.usage.fiveHour, view.now, options),
+            usageCell('wk', account.usage.weekly, view.now, options),
+            ...(account.usage.monthly ? [usageCell('30d', account.usage.monthly, view.now, options)] : []),
+          ];
+    if (cells.reduce((width, cell) => width + visibleWidth(cell) + 3, 2) <= options.width) lines.push(`  ${cells.join('   ')}`);
+    else for (const cell of cells) lines.push(`  ${cell}`);
+    const notes: string[] = [];
+    if (account.limitReached) {
+      const until = account.limitReached.until !== null ? ` until ${formatClock(account.limitReached.until, view.now, options.offsetMinutes)}` : '';
+      notes.push(paint(palette, 'warn', `limit reached${account.limitReached.reason ? ` (${account.limitReached.reason})` : ''}${until}`));
+    }
+    if (account.credits) notes.push(palette.dim(`credits: ${account.credits.unlimited ? 'unlimited' : (account.credits.balance ?? 'yes')}`));
+    if (notes.length > 0) lines.push(`  ${notes.join('   ')}`);
     if (account.advice) {
       const tone = account.state === 'relogin-required' ? 'bad' : 'warn';
       wrap(`! ${account.advice}`, options.width - 4).forEach((line, index) => lines.push(`${index === 0 ? '  ' : '    '}${paint(palette, tone, line)}`));
