@@ -35,6 +35,9 @@ describe('the README', () => {
       ['CODEX_BASE_URL', `\`${config.codexBaseUrl}\``],
       ['AUTH_ISSUER', `\`${config.authIssuer}\``],
       ['LOG_LEVEL', `\`${config.logLevel}\``],
+      ['NOTIFY', `\`${config.notify}\``],
+      ['NOTIFY_WEEKLY_PERCENT', `\`${config.notifyWeeklyPercent}\``],
+      ['NOTIFY_COOLDOWN', `\`${formatDuration(config.notifyCooldown)}\``],
     ];
     for (const [name, text] of defaults) expect(rows.get(`OPENCODE_MULTI_AUTH_${name}`), name).toContain(text);
   });
