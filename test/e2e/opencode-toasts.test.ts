@@ -18,8 +18,10 @@ beforeAll(async () => {
 
 const MODEL = { providerID: 'openai', modelID: 'gpt-5.4' };
 
-async function setUp(extraEnv: NodeJS.ProcessEnv = {}) {
-  const sim = await startSimulator({ accounts: [{ accountId: 'acct-first' }, { accountId: 'acct-second', fiveHourUsedPercent: 60 }] });
+async function setUp(extraEnv: NodeJS.ProcessEnv = {}, options: { signedOut?: boolean } = {}) {
+  const sim = await startSimulator({
+    accounts: [{ accountId: 'acct-first' }, { accountId: 'acct-second', fiveHourUsedPercent: 60 }, ...(options.signedOut ? [{ accountId: 'acct-broken' }] : [])],
+  });
   cleanups.push(() => sim.close());
   const home = await isolatedHome({ OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl, OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer, ...extraEnv });
   cleanups.push(() => home.cleanup());
@@ -30,6 +32,13 @@ async function setUp(extraEnv: NodeJS.ProcessEnv = {}) {
     accountFromSimTokens(sim.issueTokens('acct-second'), 'second', now, (account) => {
       account.usage.fiveHour = { usedPercent: 60, windowMinutes: 300, resetsAt: sim.usage('acct-second').fiveHourResetsAt, observedAt: now, source: 'usage-endpoint' };
     }),
+    ...(options.signedOut
+      ? [
+          accountFromSimTokens(sim.issueTokens('acct-broken'), 'broken', now, (account) => {
+            account.health.reloginRequired = { reason: 'refresh_token_reused', at: now };
+          }),
+        ]
+      : []),
   ]);
   const server = await startOpencodeServer(home);
   cleanups.push(() => server.close());
@@ -88,14 +97,18 @@ describe('toasts through the real opencode server', { timeout: 240_000 }, () => 
     expect(await pluginLog(home)).toContain('"message":"toast shown"');
   });
 
-  it('shows nothing with OPENCODE_MULTI_AUTH_NOTIFY=off', async () => {
-    const { sim, home, server, stream } = await setUp({ OPENCODE_MULTI_AUTH_NOTIFY: 'off' });
+  it('at NOTIFY=errors shows only what needs the user: the sign-in command and the ignored setting, once each', async () => {
+    const { sim, home, server, stream } = await setUp({ OPENCODE_MULTI_AUTH_NOTIFY: 'errors', OPENCODE_MULTI_AUTH_STRATEGY: 'fastest' }, { signedOut: true });
     const session = await callApi<{ id: string }>(server, home.root, 'POST', '/session', {});
     await say(server, home, session.id, 'first turn');
     sim.setUsage('acct-first', { fiveHourUsedPercent: 100 });
     await say(server, home, session.id, 'second turn');
     expect(servedBy(sim, session.id).at(-1)).toBe('acct-second');
     await settle();
-    expect(toastsIn(stream.events)).toEqual([]);
+
+    const toasts = toastsIn(stream.events);
+    expect(toasts.map((toast) => toast.title).sort(), await pluginLog(home)).toEqual(['broken needs a new sign-in', 'opencode-multi-auth: settings ignored']);
+    expect(toasts.find((toast) => toast.title === 'broken needs a new sign-in')!.message).toBe('broken: refresh_token_reused. Run: opencode-multi-auth login broken');
+    expect(toasts.find((toast) => toast.title === 'opencode-multi-auth: settings ignored')!.message).toContain('OPENCODE_MULTI_AUTH_STRATEGY is not valid');
   });
 });
