@@ -145,7 +145,7 @@ export class CodexRequestPath {
       if (moved && sessionId !== undefined && hasEncryptedReasoning(body)) this.#rememberForeignReasoning(sessionId);
       const result = await this.#tryAccount(account, body, foreign && hasEncryptedReasoning(body), request, sessionId, model, attempt, attempts);
       if (result) {
-        if (moved && result.ok) this.options.onEvent?.({ kind: 'session-moved', sessionId: sessionId!, fromAccountId: previousAccountId, toAccountId: account.id, model, attempts });
+        if (moved && result.ok && sessionId !== undefined) this.options.onEvent?.({ kind: 'session-moved', sessionId, fromAccountId: previousAccountId, toAccountId: account.id, model, attempts });
         this.#logDecision(model, sessionId, choice.reason, attempts);
         return result;
       }

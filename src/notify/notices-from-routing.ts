@@ -18,7 +18,10 @@ function aliasOf(data: StoreData, accountId: string): string {
 function whyMoved(event: Extract<RoutingEvent, { kind: 'session-moved' }>, data: StoreData, context: RoutingNoticeContext): string | undefined {
   const account = data.accounts.find((candidate) => candidate.id === event.fromAccountId);
   if (!account) return 'it was removed';
-  const reasons = describeExclusions(exclusionsOf(account, { ...context, model: event.model }), context.now);
+  const exclusions = exclusionsOf(account, { ...context, model: event.model });
+  // The user disabled it: they know already. (A pin elsewhere leaves this account eligible: no reason either.)
+  if (exclusions.length > 0 && exclusions.every((exclusion) => exclusion.kind === 'disabled')) return undefined;
+  const reasons = describeExclusions(exclusions, context.now);
   if (reasons.length > 0) return reasons.join('; ');
   return event.attempts.findLast((attempt) => attempt.account === account.alias)?.outcome;
 }

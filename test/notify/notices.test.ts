@@ -38,6 +38,13 @@ describe('noticesFromRouting', () => {
     expect(noticesFromRouting(movedEvent(data, 'work', 'personal'), data, context)).toEqual([]);
   });
 
+  it('reports nothing when the user moved it themselves (pinned another account, disabled this one)', () => {
+    const pinned = storeOf([routingAccount('work'), routingAccount('personal')], (data) => (data.pin = { accountId: data.accounts[1]!.id }));
+    expect(noticesFromRouting(movedEvent(pinned, 'work', 'personal'), pinned, context)).toEqual([]);
+    const disabled = storeOf([routingAccount('work', (a) => (a.enabled = false)), routingAccount('personal')]);
+    expect(noticesFromRouting(movedEvent(disabled, 'work', 'personal'), disabled, context)).toEqual([]);
+  });
+
   it('says every account is out, with the first one back', () => {
     const data = storeOf([
       routingAccount('work', (a) => (a.health.reloginRequired = { reason: 'refresh_token_reused', at: NOW - HOUR })),
