@@ -9,8 +9,13 @@ export interface ToastClient {
   tui: { showToast(options: { body: Toast; signal?: AbortSignal }): Promise<unknown> };
 }
 
-/** How long a toast may take before it is given up: it is a courtesy, never worth a wait. */
-export const TOAST_DEADLINE_MS = 2_000;
+/**
+ * How long a toast may take before it is given up. Nothing waits on it (it is sent beside the
+ * request, never in its way); the bound only keeps a dead endpoint from holding a request open.
+ * Seen here: about 40 ms inside `opencode run`, 0.6 s from `opencode serve` while it streams a reply
+ * on a busy machine, so a shorter bound would drop toasts that were about to be shown.
+ */
+export const TOAST_DEADLINE_MS = 5_000;
 
 /** Why the SDK's answer (`{ data, error, response }`, it does not throw by default) says the toast was not shown. */
 function failureOf(result: unknown): string | undefined {

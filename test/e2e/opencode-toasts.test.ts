@@ -61,9 +61,18 @@ async function pluginLog(home: IsolatedHome): Promise<string> {
   return fs.readFile(path.join(home.root, 'plugin.log'), 'utf8').catch(() => '');
 }
 
-/** Toasts are fire and forget: give one that is on its way a moment (generous, the machine is shared). */
-async function settle(ms = 3_000): Promise<void> {
+async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Toasts are fire and forget: waits (generously, the machine is shared) until `count` have arrived,
+ * then a little longer so that one too many would be seen too.
+ */
+async function settle(events: OpencodeEvent[], count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (toastsIn(events).length < count && Date.now() < deadline) await sleep(100);
+  await sleep(3_000);
 }
 
 describe('toasts through the real opencode server', { timeout: 240_000 }, () => {
@@ -75,7 +84,7 @@ describe('toasts through the real opencode server', { timeout: 240_000 }, () => 
     expect(first.info.error, server.stderr()).toBeUndefined();
     expect(servedBy(sim, session.id)).toEqual(expect.arrayContaining(['acct-first']));
     expect(servedBy(sim, session.id)).not.toContain('acct-second');
-    await settle(1_500);
+    await settle(stream.events, 0);
     expect(toastsIn(stream.events)).toEqual([]);
 
     // The account the session is on runs out: the backend answers 429 usage_limit_reached.
@@ -87,7 +96,7 @@ describe('toasts through the real opencode server', { timeout: 240_000 }, () => 
 
     // And a third turn on the new account: no second toast for the same move.
     await say(server, home, session.id, 'third turn');
-    await settle();
+    await settle(stream.events, 1);
 
     const toasts = toastsIn(stream.events);
     expect(toasts, await pluginLog(home)).toHaveLength(1);
@@ -104,7 +113,7 @@ describe('toasts through the real opencode server', { timeout: 240_000 }, () => 
     sim.setUsage('acct-first', { fiveHourUsedPercent: 100 });
     await say(server, home, session.id, 'second turn');
     expect(servedBy(sim, session.id).at(-1)).toBe('acct-second');
-    await settle();
+    await settle(stream.events, 2);
 
     const toasts = toastsIn(stream.events);
     expect(toasts.map((toast) => toast.title).sort(), await pluginLog(home)).toEqual(['broken needs a new sign-in', 'opencode-multi-auth: settings ignored']);
