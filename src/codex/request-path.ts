@@ -23,6 +23,7 @@ import { classifyReply } from './classify-response.js';
 import { passedOver, type AttemptRecord } from './decision-record.js';
 import { buildCodexHeaders, readSessionId } from './codex-headers.js';
 import { errorResponse } from './error-response.js';
+import type { RoutingEventListener } from './routing-events.js';
 import { burstCooldownMs, decideFailover, serverBackoffMs, type AccountMark } from './failover-policy.js';
 import { encodeRequestBody } from './request-body.js';
 import { hasEncryptedReasoning, shapeRequestBody, withoutEncryptedReasoning, type RequestBody } from './shape-request.js';
@@ -38,6 +39,8 @@ export interface RequestPathOptions {
   fetch: typeof fetch;
   /** `opencode-multi-auth-codex/<version>`. */
   pluginAgent: string;
+  /** Told when a session moves to another account and when no account can serve. */
+  onEvent?: RoutingEventListener;
 }
 
 /** One model request as OpenCode made it, body already parsed. */
@@ -143,6 +146,7 @@ export class CodexRequestPath {
       if (moved && sessionId !== undefined && hasEncryptedReasoning(body)) this.#rememberForeignReasoning(sessionId);
       const result = await this.#tryAccount(account, body, foreign && hasEncryptedReasoning(body), request, sessionId, model, attempt, attempts);
       if (result) {
+        if (moved && result.ok && sessionId !== undefined) this.options.onEvent?.({ kind: 'session-moved', sessionId, fromAccountId: previousAccountId, toAccountId: account.id, model, attempts });
         this.#logDecision(model, sessionId, choice.reason, attempts);
         return result;
       }
@@ -318,6 +322,7 @@ export class CodexRequestPath {
 
   #noEligibleAccount(choice: Extract<Choice, { ok: false }>, now: number, attempts: AttemptRecord[], model: string | undefined): Response {
     const message = describeNoEligibleAccount(choice, now);
+    this.options.onEvent?.({ kind: 'no-eligible-account', choice, model });
     const waitMs = choice.firstAvailableAt === undefined ? undefined : Math.max(0, choice.firstAvailableAt - now);
     this.#logDecision(model, undefined, 'none', attempts, message);
     if (choice.verdicts.length === 0) {

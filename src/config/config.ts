@@ -11,6 +11,9 @@ export type Strategy = (typeof STRATEGIES)[number];
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const NOTIFY_LEVELS = ['off', 'errors', 'all'] as const;
+export type NotifyLevel = (typeof NOTIFY_LEVELS)[number];
+
 const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 
 const duration = (min: number, max: number) =>
@@ -160,6 +163,28 @@ export const SETTINGS = {
       .transform((text) => text.split(',').map((item) => item.trim())),
     fallback: (): string[] => [],
     description: 'Adds (`+gpt-x`) or removes (`-gpt-y`) models from the built-in Codex model list.',
+  }),
+  notify: setting({
+    name: 'NOTIFY',
+    accepts: NOTIFY_LEVELS.join(', '),
+    schema: z.enum(NOTIFY_LEVELS),
+    fallback: (): NotifyLevel => 'all',
+    description:
+      'Toasts in OpenCode\'s TUI. `all`: a session moved to another account, an account needs a new sign-in, every account is out, a weekly window passed the warning threshold, settings were ignored; `errors`: only the ones that need you (sign-in, all out, settings); `off`: none.',
+  }),
+  notifyWeeklyPercent: setting({
+    name: 'NOTIFY_WEEKLY_PERCENT',
+    accepts: 'a whole number from 1 to 100',
+    schema: integer(1, 100),
+    fallback: () => 90,
+    description: 'A toast warns once per weekly window when an account has used at least this percent of it.',
+  }),
+  notifyCooldown: setting({
+    name: 'NOTIFY_COOLDOWN',
+    accepts: 'a duration from 10s to 24h, e.g. `30m`',
+    schema: duration(10_000, 86_400_000),
+    fallback: () => 30 * 60_000,
+    description: 'The same cause (this account moved sessions away, that account needs a sign-in, all accounts out) shows at most one toast per this long.',
   }),
   logLevel: setting({
     name: 'LOG_LEVEL',

@@ -3,6 +3,8 @@ import { readConfig, type Config, type ConfigProblem } from '../config/config.js
 import { errorResponse } from '../codex/error-response.js';
 import { CodexRequestPath } from '../codex/request-path.js';
 import { createLogger, fileSink, type Logger, type LogSink } from '../log/logger.js';
+import { TuiNotifier } from '../notify/notifier.js';
+import type { ToastClient } from '../notify/toast-sender.js';
 import { AccountRotator } from '../rotator/rotator.js';
 import { AccountStore } from '../store/account-store.js';
 import { StoreUnreadableError } from '../store/errors.js';
@@ -18,6 +20,8 @@ export interface PluginRuntimeOptions {
   clock?: Clock;
   /** Where log lines go. Default: the configured log file. */
   logSink?: LogSink;
+  /** OpenCode's client (`PluginInput.client`), for toasts in the TUI. Without it nothing is shown. */
+  toastClient?: ToastClient;
 }
 
 /** How often an unreadable store is tried again, so a fixed file is picked up without a restart. */
@@ -38,6 +42,7 @@ export class PluginRuntime {
   readonly requestPath: CodexRequestPath;
   readonly refreshQueue: UsageRefreshQueue;
   readonly backgroundRefresher: BackgroundUsageRefresher;
+  readonly notifier: TuiNotifier;
   readonly version = packageVersion();
 
   #loaded = false;
@@ -61,6 +66,14 @@ export class PluginRuntime {
       fetch: fetchImpl,
       logger: this.logger,
     });
+    this.notifier = new TuiNotifier({
+      client: options.toastClient,
+      config,
+      configProblems: problems,
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+    });
     this.rotator = new AccountRotator({
       strategy: config.strategy,
       pauseAtPercent: config.pauseAtPercent,
@@ -76,6 +89,7 @@ export class PluginRuntime {
       logger: this.logger,
       fetch: fetchImpl,
       pluginAgent: `${PACKAGE_NAME}/${this.version}`,
+      onEvent: this.notifier.onRoutingEvent,
     });
     this.refreshQueue = new UsageRefreshQueue({ store: this.store, tokens: this.tokens, config, fetch: fetchImpl, clock: this.clock, logger: this.logger });
     this.backgroundRefresher = new BackgroundUsageRefresher({ queue: this.refreshQueue, store: this.store, config, clock: this.clock, logger: this.logger });
@@ -100,6 +114,7 @@ export class PluginRuntime {
       if (this.#unreadable) this.logger.info('account store readable again', { file: this.store.filePath });
       this.#unreadable = undefined;
       accounts = data.accounts.length;
+      this.notifier.start();
     } catch (error) {
       if (!(error instanceof StoreUnreadableError)) throw error;
       if (!this.#unreadable) this.logger.error(error.message, { file: error.filePath });
@@ -133,6 +148,7 @@ export class PluginRuntime {
   }
 
   async dispose(): Promise<void> {
+    this.notifier.dispose();
     await this.backgroundRefresher.stop().catch((error: unknown) => this.logger.warn('stopping the usage refresher failed', { error: String(error) }));
     await this.store.close().catch((error: unknown) => this.logger.warn('closing the store failed', { error: String(error) }));
   }

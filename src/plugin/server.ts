@@ -22,8 +22,8 @@ export async function server(input: PluginInput, options?: PluginOptions): Promi
   }
 }
 
-function buildHooks(_input: PluginInput, _options?: PluginOptions): Hooks {
-  const runtime = new PluginRuntime();
+function buildHooks(input: PluginInput, _options?: PluginOptions): Hooks {
+  const runtime = new PluginRuntime({ toastClient: input.client });
   const providerFetch = createProviderFetch(() => runtime.readiness());
   const modelEdits = parseModelEdits(runtime.config.models);
   return {

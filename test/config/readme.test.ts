@@ -37,6 +37,9 @@ describe('the README', () => {
       ['LOG_LEVEL', `\`${config.logLevel}\``],
       ['CALLBACK_PORTS', `\`${config.callbackPorts.join(',')}\``],
       ['USE_CREDITS', `\`${config.useCredits}\``],
+      ['NOTIFY', `\`${config.notify}\``],
+      ['NOTIFY_WEEKLY_PERCENT', `\`${config.notifyWeeklyPercent}\``],
+      ['NOTIFY_COOLDOWN', `\`${formatDuration(config.notifyCooldown)}\``],
     ];
     for (const [name, text] of defaults) expect(rows.get(`OPENCODE_MULTI_AUTH_${name}`), name).toContain(text);
   });
