@@ -28,14 +28,16 @@ async function runWith(extraEnv: Record<string, string>) {
   await seedStore(home.storeDir, [accountFromSimTokens(sim.issueTokens('acct-solo'), 'solo', Date.now())]);
   const run = await runOpencode(['run', '--print-logs', '--log-level', 'INFO', '--model', 'openai/gpt-5.4', 'say hi'], home);
   const pluginLog = await fs.readFile(path.join(home.root, 'plugin.log'), 'utf8').catch(() => '');
-  return { run, sim, routed: pluginLog.split('\n').filter((line) => line.includes('request routed')).length };
+  return { run, sim, pluginLog, routed: pluginLog.split('\n').filter((line) => line.includes('request routed')).length };
 }
 
 describe('OpenCode settings that bypass the plugin', { timeout: 240_000 }, () => {
   it('OPENCODE_EXPERIMENTAL_NATIVE_LLM=1: OpenCode picks its native runtime and never calls the plugin\'s fetch; doctor names it', async () => {
     const env = { OPENCODE_EXPERIMENTAL_NATIVE_LLM: '1' };
-    const { run, sim, routed } = await runWith(env);
+    const { run, sim, routed, pluginLog } = await runWith(env);
     expect(run.stderr).toMatch(/llm runtime selected.*llm\.runtime=native/);
+    // The plugin is loaded all the same, and says in its log why it is not used.
+    expect(pluginLog).toContain('OPENCODE_EXPERIMENTAL_NATIVE_LLM=1 is set');
     expect(routed).toBe(0);
     expect(sim.log.filter((entry) => entry.route === 'responses')).toHaveLength(0);
     expect(run.stdout).not.toContain('Hello from acct-solo.');
