@@ -40,10 +40,33 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Deletes temp files left by writers that were killed mid-write. Call only while holding the store lock. */
-export async function removeAbandonedTempFiles(filePath: string): Promise<void> {
-  const dir = path.dirname(filePath);
-  const prefix = path.basename(filePath) + TEMP_MARKER;
-  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
-  await Promise.all(names.filter((name) => name.startsWith(prefix)).map((name) => fs.promises.unlink(path.join(dir, name)).catch(() => {})));
+/**
+ * {@link writeFileAtomic} without leaving the current turn of the event loop: nothing else of this
+ * process runs between the first byte and the rename. For the one write that must not wait behind
+ * anything (a refresh answer, whose old token is already spent); it blocks for about one fsync.
+ */
+export function writeFileAtomicSync(filePath: string, text: string, mode = 0o600): void {
+  const temp = `${filePath}${TEMP_MARKER}${process.pid}-${randomUUID()}`;
+  const fd = fs.openSync(temp, 'wx', mode);
+  try {
+    fs.writeFileSync(fd, text, 'utf8');
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(temp, filePath);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+  let dirFd: number | undefined;
+  try {
+    dirFd = fs.openSync(path.dirname(filePath), 'r');
+    fs.fsyncSync(dirFd);
+  } catch {
+    // Best effort, as in syncDirectory.
+  } finally {
+    if (dirFd !== undefined) fs.closeSync(dirFd);
+  }
 }

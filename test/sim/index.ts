@@ -59,6 +59,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     autoApproveDeviceAfterPolls: options.autoApproveDeviceAfterPolls,
     bulkChunk: makeBulkChunk(options.bulkChunkBytes ?? 16 * 1024),
     closing: shutdown.signal,
+    refreshAnswerListeners: new Set(),
   };
   const sim = state;
 
@@ -102,6 +103,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     revokeAccountTokens(accountId) {
       requireAccount(sim, accountId);
       sim.tokens.revokeAccount(accountId);
+    },
+    onRefreshAnswer(listener) {
+      sim.refreshAnswerListeners.add(listener);
+      return () => sim.refreshAnswerListeners.delete(listener);
     },
     counters,
     log: counters.log,
