@@ -33,7 +33,10 @@ const timedFetch: typeof fetch = async (input, init) => {
   process.stdout.write(`body ${wall()}\n`);
   return new Response(body, { status: response.status, headers: response.headers });
 };
-const keeper = new TokenKeeper({ store, issuer, requestTimeoutMs: 20_000, fetch: timedFetch });
+// Builds with a refresh journal call this once the answer is fsync'd (file and folder); older ones
+// ignore it, and there the store's rename comes after its fsync anyway.
+const onAnswerSaved = () => process.stdout.write(`saved ${wall()}\n`);
+const keeper = new TokenKeeper({ store, issuer, requestTimeoutMs: 20_000, fetch: timedFetch, ...{ onAnswerSaved } });
 const data = await store.load();
 for (let round = 0; round < Number(roundsText); round++) {
   for (const account of data.accounts) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomicSync } from '../store/atomic-write.js';
+import { syncDirectory, writeFileAtomicSync } from '../store/atomic-write.js';
 import { TokensSchema, type Tokens } from '../store/schema.js';
 
 /*
@@ -100,10 +100,27 @@ export async function readJournal(file: string): Promise<RefreshJournal | 'unrea
 }
 
 /**
- * Durable when it returns: temp file, fsync, rename, fsync of the folder. Mode 0600 (it may hold
- * tokens). Synchronous on purpose: no other task of this process (a store write, a request) can get
- * between the issuer's answer and the rename.
+ * The "sent" journal: durable contents, then the rename. The rename is the last step before the token
+ * leaves, and the folder's fsync (which makes the rename survive a power cut) runs while the request
+ * is in flight: await the returned promise after sending. Synchronous up to the rename.
  */
+export function writeSentJournal(file: string, journal: RefreshJournal): Promise<void> {
+  writeFileAtomicSync(file, JSON.stringify(journal), 0o600, { syncFolder: false });
+  return syncDirectory(path.dirname(file));
+}
+
+/**
+ * The "answered" journal, the moment the answer is in: renamed first, so a process killed from the
+ * next instruction on leaves the answer complete (it is in the page cache), then fsync'd, file and
+ * folder. A power cut before the fsync can at worst leave an empty or torn journal, which a later
+ * holder reads as "unknown": the token is then never sent again, never spent blindly.
+ * Synchronous: no other task of this process can get in between.
+ */
+export function writeAnsweredJournal(file: string, journal: RefreshJournal): void {
+  writeFileAtomicSync(file, JSON.stringify(journal), 0o600, { order: 'rename-then-fsync' });
+}
+
+/** Durable when it returns: temp file, fsync, rename, fsync of the folder. Mode 0600. */
 export function writeJournal(file: string, journal: RefreshJournal): void {
   writeFileAtomicSync(file, JSON.stringify(journal), 0o600);
 }

@@ -10,7 +10,7 @@ import type { Tokens } from '../store/schema.js';
 import { OAuthError, ReloginRequiredError, TokenRefreshError, UnknownAccountError } from './errors.js';
 import { adoptRefreshedTokens, settleJournal, type JournalOutcome } from './journal-recovery.js';
 import { refreshTokens } from './oauth-client.js';
-import { refreshFiles, removeJournal, sentJournal, writeJournal, type RefreshJournal } from './refresh-journal.js';
+import { refreshFiles, removeJournal, sentJournal, writeAnsweredJournal, writeSentJournal } from './refresh-journal.js';
 import { isPermanentRefreshFailure, refreshBackoffMs } from './refresh-classify.js';
 import { tokensFromRefresh } from './tokens-from-grant.js';
 
@@ -215,9 +215,11 @@ export class TokenKeeper {
     const journalFile = refreshFiles(this.#leaseDir, accountId).journal;
     const startedAt = this.#clock.now();
     const sent = sentJournal(accountId, current.refreshToken, startedAt);
+    let folderSynced: Promise<void>;
     try {
       // On disk before the token leaves: whoever finds this after a crash knows the token may be spent.
-      writeJournal(journalFile, sent);
+      // Renamed into place as the very last step before sending, so a crash before it spends nothing.
+      folderSynced = writeSentJournal(journalFile, sent);
     } catch (error) {
       throw new TokenRefreshError(accountId, account.alias, undefined, 'journal_unwritable', undefined, error);
     }
@@ -229,6 +231,7 @@ export class TokenKeeper {
         signal: AbortSignal.timeout(this.#requestTimeoutMs),
       });
     } catch (error) {
+      await folderSynced;
       // This process saw how the call ended, so the journal has nothing left to tell.
       await removeJournal(journalFile).catch((removeError: unknown) =>
         this.#logger.warn('could not remove the refresh journal', { file: journalFile, error: String(removeError) }),
@@ -255,7 +258,7 @@ export class TokenKeeper {
     const tokens = tokensFromRefresh(grant, current, this.#clock.now());
     let journaled = false;
     try {
-      writeJournal(journalFile, { ...sent, phase: 'answered', answeredAt: this.#clock.now(), tokens });
+      writeAnsweredJournal(journalFile, { ...sent, phase: 'answered', answeredAt: this.#clock.now(), tokens });
       journaled = true;
       this.#onAnswerSaved?.(accountId);
     } catch (error) {
@@ -265,6 +268,7 @@ export class TokenKeeper {
       });
     }
 
+    await folderSynced;
     this.#backoff.delete(accountId);
     this.stats.refreshes += 1;
     try {

@@ -1,11 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/store/account-store.js';
 import { findAccount, upsertAccount } from '../../src/store/mutations.js';
 import { readStoreFile } from '../../src/store/store-file.js';
 import { ReloginRequiredError } from '../../src/tokens/errors.js';
-import { isInterruptedReason } from '../../src/tokens/refresh-journal.js';
+import { isInterruptedReason, readJournal } from '../../src/tokens/refresh-journal.js';
 import { TokenKeeper } from '../../src/tokens/token-keeper.js';
 import { accountFromGrant } from '../../src/tokens/tokens-from-grant.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
@@ -85,7 +86,28 @@ describe('a process killed with SIGKILL in the middle of a token refresh', () =>
       for (const accountId of ACCOUNTS) expect(sim.counters.reuseEvents(accountId), `${accountId} revoked`).toBe(0);
     };
 
-    const runChild = async (kill: (child: ChildProcess) => Promise<void>) => {
+    /** What each kill left behind, read off the journals before the next process settles them. */
+    const left = new Map<string, { kills: number; answerLost: number; answerJournaled: number }>();
+    const seen = new Set<string>();
+    const classify = async (label: string) => {
+      const tally = left.get(label) ?? { kills: 0, answerLost: 0, answerJournaled: 0 };
+      tally.kills += 1;
+      const locks = path.join(dir, 'locks');
+      for (const name of fs.existsSync(locks) ? fs.readdirSync(locks) : []) {
+        if (!name.endsWith('.journal')) continue;
+        const journal = await readJournal(path.join(locks, name));
+        if (journal === undefined) continue;
+        // A journal an earlier kill left that no process has settled yet belongs to that kill.
+        const identity = journal === 'unreadable' ? `${name}:unreadable:${fs.statSync(path.join(locks, name)).mtimeMs}` : `${name}:${journal.sentAt}:${journal.phase}`;
+        if (seen.has(identity)) continue;
+        seen.add(identity);
+        if (journal !== 'unreadable' && journal.phase === 'answered') tally.answerJournaled += 1;
+        else tally.answerLost += 1;
+      }
+      left.set(label, tally);
+    };
+
+    const runChild = async (label: string, kill: (child: ChildProcess) => Promise<void>) => {
       const child = spawnWorker('refresher', [dir, sim.issuer]);
       const lines = collectOutput(child);
       const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -99,18 +121,19 @@ describe('a process killed with SIGKILL in the middle of a token refresh', () =>
         clearTimeout(deadline);
         output.push(...lines);
       }
+      await classify(label);
       await reviewAccounts();
     };
 
     for (let n = 0; n < RANDOM_KILLS; n++) {
-      await runChild(async () => {
+      await runChild('random', async () => {
         await sleep(Math.random() * 300);
       });
     }
 
     for (let round = 0; round < AIMED_ROUNDS; round++) {
       for (const delayMs of AIMED_DELAYS) {
-        await runChild(async (child) => {
+        await runChild(`answer + ${delayMs} ms`, async (child) => {
           const killed = new Promise<void>((resolve) => {
             const stop = sim.onRefreshAnswer((answer) => {
               if (answer.status !== 200) return;
@@ -151,6 +174,9 @@ describe('a process killed with SIGKILL in the middle of a token refresh', () =>
         `${refreshed} refreshes completed, ${recovered} answers recovered from the journal, ${named.length} accounts named unrecoverable, ` +
         `${ACCOUNTS.reduce((sum, accountId) => sum + sim.counters.reuseEvents(accountId), 0)} revoked`,
     );
+    for (const [label, tally] of left) {
+      console.log(`  ${label}: ${tally.kills} kills, ${tally.answerJournaled} left the answer in the journal (recovered), ${tally.answerLost} left a sent token with no answer (named)`);
+    }
     for (const accountId of ACCOUNTS) expect(sim.counters.reuseEvents(accountId)).toBe(0);
     expect((await readStore()).accounts.map((account) => account.id).sort()).toEqual([...ids].sort());
     expect(answersBeforeKill).toBe(AIMED_ROUNDS * AIMED_DELAYS.length);
