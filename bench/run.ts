@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark in one run, one table. Benchmarks are not tests: this always
  * exits 0, and a missed target is reported in the table, not by the exit code.
  *
- * Run: node --expose-gc --import tsx bench/run.ts [--only fetch,choose,stream,usage] [--quick]
+ * Run: node --expose-gc --import tsx bench/run.ts [--only fetch,choose,stream,usage,refresh] [--quick]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,10 +10,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchChooseAccount } from './choose-account.js';
 import { benchFetchOverhead, benchLargeStream } from './provider-fetch.js';
+import { benchRefreshDurable } from './refresh-durable.js';
 import type { BenchResult } from './stats.js';
 import { startFetchSubject } from './subject.js';
 
-const SECTIONS = ['choose', 'fetch', 'stream', 'usage'] as const;
+const SECTIONS = ['choose', 'fetch', 'stream', 'usage', 'refresh'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -72,6 +73,7 @@ if (only.has('fetch') || only.has('stream')) {
   }
 }
 await section('usage', usageRefresh);
+await section('refresh', () => benchRefreshDurable(quick ? { rounds: 5 } : {}));
 
 console.log();
 printTable(results);

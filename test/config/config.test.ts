@@ -130,3 +130,17 @@ describe('path settings', () => {
     expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '/s', OPENCODE_MULTI_AUTH_LOG_FILE: '/logs/x.log' }).config.logFile).toBe('/logs/x.log');
   });
 });
+
+describe('the plugin with an empty path setting', () => {
+  it('stands aside with the variable named instead of opening the default store', async () => {
+    const { PluginRuntime } = await import('../../src/plugin/plugin-runtime.js');
+    const runtime = new PluginRuntime({ env: { ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '' }, logSink: () => {} });
+    const readiness = await runtime.readiness();
+    expect(readiness.ready).toBe(false);
+    if (readiness.ready) return;
+    const body = (await readiness.explain().json()) as { error: { message: string; code: string } };
+    expect(body.error.code).toBe('invalid_config');
+    expect(body.error.message).toContain('OPENCODE_MULTI_AUTH_STORE_DIR is set but empty');
+    await runtime.dispose();
+  });
+});

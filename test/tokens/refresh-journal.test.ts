@@ -141,3 +141,17 @@ describe('a keeper taking the lease after a holder died with the answer journale
     await store.close();
   });
 });
+
+describe('a usage read that works with the old access token', () => {
+  it('does not lift a "refresh interrupted" mark: the refresh token may still be spent', async () => {
+    const { clearReloginFlagSeenWorking } = await import('../../src/usage/usage-mutations.js');
+    const data = { version: 1 as const, accounts: [makeAccount(1), makeAccount(2)], sessions: {}, usageRoute: {} };
+    const [first, second] = data.accounts as [ReturnType<typeof makeAccount>, ReturnType<typeof makeAccount>];
+    first.health.reloginRequired = { reason: interruptedReason(sent('x')), at: 1 };
+    second.health.reloginRequired = { reason: 'token refused after a refresh (401)', at: 1 };
+    clearReloginFlagSeenWorking(data, first.id, 10);
+    clearReloginFlagSeenWorking(data, second.id, 10);
+    expect(isInterruptedReason(first.health.reloginRequired?.reason)).toBe(true);
+    expect(second.health.reloginRequired).toBeUndefined();
+  });
+});
