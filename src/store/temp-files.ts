@@ -11,6 +11,9 @@ const ABANDONABLE: RegExp[] = [
   /^accounts\.json\.last-good\.tmp-/,
   /^accounts\.json\.lock\..+\.tmp$/,
   /^accounts\.json\.lock\.stale-/,
+  // Written and renamed in one go by the usage lease and the dashboard's history, under no lock.
+  /^usage-refresher\.lease\..+\.tmp$/,
+  /^usage-history\.jsonl\.\d+\.tmp$/,
 ];
 const ABANDONABLE_IN_LOCKS: RegExp[] = [/\.lock\..+\.tmp$/, /\.lock\.stale-/, /\.journal\.tmp-/];
 

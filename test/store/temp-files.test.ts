@@ -18,6 +18,9 @@ describe('isAbandonedTempFile', () => {
     ['refresh-acc-0123456789ab.lock.123.uuid.tmp', true, OLD, true],
     ['refresh-acc-0123456789ab.journal.tmp-123-uuid', true, OLD, true],
     ['refresh-acc-0123456789ab.lock.123.uuid.tmp', true, FRESH, false],
+    ['usage-refresher.lease.0b7e-owner.tmp', false, OLD, true],
+    ['usage-history.jsonl.4242.tmp', false, OLD, true],
+    ['usage-history.jsonl', false, OLD, false],
     // Never the real files, however old.
     ['accounts.json', false, OLD, false],
     ['accounts.json.last-good', false, OLD, false],
