@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark in one run, one table. Benchmarks are not tests: this always
  * exits 0, and a missed target is reported in the table, not by the exit code.
  *
- * Run: node --expose-gc --import tsx bench/run.ts [--only choose,fetch,body,stream,usage] [--quick]
+ * Run: node --expose-gc --import tsx bench/run.ts [--only choose,fetch,body,stream,usage,refresh] [--quick]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,10 +11,11 @@ import { parseArgs } from 'node:util';
 import { benchBodySize } from './body-size.js';
 import { benchChooseAccount } from './choose-account.js';
 import { benchFetchOverhead, benchLargeStream } from './provider-fetch.js';
+import { benchRefreshDurable } from './refresh-durable.js';
 import type { BenchResult } from './stats.js';
 import { startFetchSubject } from './subject.js';
 
-const SECTIONS = ['choose', 'fetch', 'body', 'stream', 'usage'] as const;
+const SECTIONS = ['choose', 'fetch', 'body', 'stream', 'usage', 'refresh'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -74,6 +75,7 @@ if (only.has('fetch') || only.has('body') || only.has('stream')) {
   }
 }
 await section('usage', usageRefresh);
+await section('refresh', () => benchRefreshDurable(quick ? { rounds: 5 } : {}));
 
 console.log();
 printTable(results);

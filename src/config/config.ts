@@ -41,6 +41,11 @@ interface SettingSpec<T> {
   schema: z.ZodType<T, string>;
   fallback: (env: NodeJS.ProcessEnv) => T;
   description: string;
+  /**
+   * A path: an empty value is an error (a variable set from an unset shell variable), not "unset",
+   * and the plugin will not fall back to the default folder for it, since that is someone else's store.
+   */
+  path?: true;
 }
 
 function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
@@ -52,6 +57,17 @@ function defaultStoreDir(env: NodeJS.ProcessEnv): string {
   return path.join(configHome, 'opencode-multi-auth');
 }
 
+const pathSchema = z
+  .string()
+  .refine((value) => value.trim() !== '', 'empty')
+  .transform((value) => path.resolve(value));
+
+/** The store folder as configured (the variable when it is a usable path, else the default). */
+function configuredStoreDir(env: NodeJS.ProcessEnv): string {
+  const parsed = pathSchema.safeParse(env[`${ENV_PREFIX}STORE_DIR`] ?? '');
+  return parsed.success ? parsed.data : defaultStoreDir(env);
+}
+
 /**
  * Every setting the plugin reads, in the order the README documents them.
  * The key is the config field; `name` is the variable after `OPENCODE_MULTI_AUTH_`.
@@ -60,8 +76,9 @@ export const SETTINGS = {
   storeDir: setting({
     name: 'STORE_DIR',
     accepts: 'a directory path',
-    schema: z.string().min(1).transform((dir) => path.resolve(dir)),
+    schema: pathSchema,
     fallback: defaultStoreDir,
+    path: true,
     description: 'Where `accounts.json` lives. Default `$XDG_CONFIG_HOME/opencode-multi-auth`, else `~/.config/opencode-multi-auth`.',
   }),
   codexBaseUrl: setting({
@@ -196,9 +213,10 @@ export const SETTINGS = {
   logFile: setting({
     name: 'LOG_FILE',
     accepts: 'a file path',
-    schema: z.string().min(1).transform((file) => path.resolve(file)),
-    fallback: (env): string => path.join(defaultStoreDir(env), 'plugin.log'),
-    description: 'Where the plugin writes its log inside OpenCode (OpenCode owns the terminal). Default `plugin.log` beside the store.',
+    schema: pathSchema,
+    fallback: (env): string => path.join(configuredStoreDir(env), 'plugin.log'),
+    description: 'Where the plugin writes its log inside OpenCode (OpenCode owns the terminal). Default `plugin.log` in the store folder (`OPENCODE_MULTI_AUTH_STORE_DIR` when set).',
+    path: true,
   }),
 } as const;
 
@@ -211,6 +229,8 @@ export interface ConfigProblem {
   value: string;
   accepts: string;
   message: string;
+  /** A path setting that is unusable: the plugin stands aside rather than use the default in its place. */
+  fatal?: true;
 }
 
 export class InvalidConfigError extends Error {
@@ -240,6 +260,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): { config: Conf
   for (const [key, spec] of Object.entries(SETTINGS) as [string, SettingSpec<unknown>][]) {
     const variable = ENV_PREFIX + spec.name;
     const raw = env[variable];
+    if (raw !== undefined && raw.trim() === '' && spec.path) {
+      problems.push({
+        variable,
+        value: raw,
+        accepts: spec.accepts,
+        message: `${variable} is set but empty: expected ${spec.accepts}. Unset it to use the default, or give the path.`,
+        fatal: true,
+      });
+      config[key] = spec.fallback(env);
+      continue;
+    }
     if (raw === undefined || raw.trim() === '') {
       config[key] = spec.fallback(env);
       continue;
@@ -248,7 +279,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): { config: Conf
     if (parsed.success) {
       config[key] = parsed.data;
     } else {
-      problems.push(describeProblem(variable, raw, spec.accepts));
+      problems.push({ ...describeProblem(variable, raw, spec.accepts), ...(spec.path ? { fatal: true as const } : {}) });
       config[key] = spec.fallback(env);
     }
   }

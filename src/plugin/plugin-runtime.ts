@@ -100,11 +100,25 @@ export class PluginRuntime {
    * polls at a time; the others wait on the lease). Called when OpenCode first loads the provider.
    */
   startBackgroundWork(): void {
+    if (this.configProblems.some((problem) => problem.fatal)) return;
     this.backgroundRefresher.start();
   }
 
   /** Whether requests can be routed now; if not, a reply that tells the user what is wrong and what to do. */
   async readiness(): Promise<Readiness> {
+    const unusablePath = this.configProblems.find((problem) => problem.fatal);
+    if (unusablePath) {
+      // Not the default folder instead: that would be another store, with other accounts.
+      return {
+        ready: false,
+        explain: () =>
+          errorResponse(401, {
+            message: `opencode-multi-auth-codex is not configured correctly: ${unusablePath.message} Run \`opencode-multi-auth doctor\` for what to do.`,
+            type: 'invalid_request_error',
+            code: 'invalid_config',
+          }),
+      };
+    }
     const now = this.clock.now();
     if (this.#unreadable && now - this.#unreadable.at < UNREADABLE_RETRY_MS) return this.#standAside(this.#unreadable.error);
     let accounts: number;

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { systemClock, type Clock } from '../clock.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import { removeAbandonedTempFiles, writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { StoreInvalidWriteError, StoreUnreadableError } from './errors.js';
 import { withFileLock } from './file-lock.js';
+import { describePermissionFix, tightenStorePermissions, type PermissionFix } from './permissions.js';
 import { StoreSchema, emptyStore, type StoreData } from './schema.js';
+import { sweepAbandonedTempFiles } from './temp-files.js';
 import { readStoreFile, sameSignature, saveLastKnownGood, signatureOf, type FileSignature, type StoreFileRead } from './store-file.js';
 
 export const STORE_FILE_NAME = 'accounts.json';
@@ -72,7 +74,11 @@ export class AccountStore {
   /** A file read in an older shape: its original text is kept beside it before the first rewrite. */
   #preMigration: { text: string; from: number | 'unversioned' } | undefined;
   #dirReady = false;
-  #tempFilesSwept = false;
+  #prepared: Promise<void> | undefined;
+  /** Permissions this process had to tighten when it opened the store (for `doctor`). */
+  readonly permissionFixes: PermissionFix[] = [];
+  /** Abandoned temp files this process swept when it opened the store. */
+  readonly sweptTempFiles: string[] = [];
   /** The last unreadable file, so it is reported (and copied aside) once rather than on every check. */
   #failed: { signature: FileSignature; error: StoreUnreadableError } | undefined;
 
@@ -89,6 +95,7 @@ export class AccountStore {
 
   /** Reads the file (a missing file is an empty store; nothing is created until the first write). Throws {@link StoreUnreadableError}. */
   async load(): Promise<StoreData> {
+    await this.#prepare();
     this.#lastStatAt = performance.now();
     const read = await this.#read();
     this.#adoptRead(read);
@@ -258,11 +265,6 @@ export class AccountStore {
             throw new StoreInvalidWriteError(this.filePath, parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
           }
           const text = JSON.stringify(parsed.data, null, 2) + '\n';
-          if (!this.#tempFilesSwept) {
-            // Under the lock no other writer is mid-write, so any temp file here was abandoned by a killed one.
-            await removeAbandonedTempFiles(this.filePath);
-            this.#tempFilesSwept = true;
-          }
           if (this.#preMigration) {
             await this.#keepPreMigrationCopy(this.#preMigration.text, this.#preMigration.from);
             this.#preMigration = undefined;
@@ -322,6 +324,28 @@ export class AccountStore {
     // The umask may have loosened what mkdir asked for.
     if (created !== undefined) await fs.promises.chmod(this.dir, 0o700);
     this.#dirReady = true;
+    await this.#prepare();
+  }
+
+  /**
+   * Once per process, when the store is first opened: tighten the folder to 0700 and its files to
+   * 0600 (they hold refresh tokens), and sweep temp files abandoned by killed writers. Never fails
+   * the open; what it did is logged and kept for `doctor`.
+   */
+  #prepare(): Promise<void> {
+    this.#prepared ??= (async () => {
+      try {
+        const fixes = await tightenStorePermissions(this.dir);
+        this.permissionFixes.push(...fixes);
+        for (const fix of fixes) this.#logger.warn(`store permissions: ${describePermissionFix(fix)}`, { file: fix.path });
+        const swept = await sweepAbandonedTempFiles(this.dir, Date.now());
+        this.sweptTempFiles.push(...swept);
+        if (swept.length > 0) this.#logger.info('swept temp files left by killed writers', { files: swept });
+      } catch (error) {
+        this.#logger.warn('could not check the store folder', { error: describe(error) });
+      }
+    })();
+    return this.#prepared;
   }
 
   async #saveLastGood(text: string): Promise<void> {

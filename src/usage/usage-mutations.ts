@@ -1,5 +1,6 @@
 import { findAccount, recordSnapshot } from '../store/mutations.js';
 import type { Credits, LimitFlag, StoreData, WindowSnapshot } from '../store/schema.js';
+import { isInterruptedReason } from '../tokens/refresh-journal.js';
 import type { UsageObservation } from './rate-limit-headers.js';
 import { WINDOW_KINDS, type WindowKind } from './windows.js';
 
@@ -67,5 +68,8 @@ export function clearReloginFlagSeenWorking(data: StoreData, accountId: string, 
   const account = findAccount(data, accountId);
   if (!account?.health.reloginRequired) return;
   if (account.health.reloginRequired.at > at) return;
+  // A working access token says nothing about a refresh token that may already be spent: clearing this
+  // mark would have the next refresh send it again, and a second use revokes the account.
+  if (isInterruptedReason(account.health.reloginRequired.reason)) return;
   delete account.health.reloginRequired;
 }

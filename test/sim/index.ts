@@ -63,6 +63,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     redirectPorts: options.redirectPorts ?? REGISTERED_REDIRECT_PORTS,
     refreshErrorStyle: options.refreshErrorStyle ?? 'envelope',
     closing: shutdown.signal,
+    refreshAnswerListeners: new Set(),
   };
   const sim = state;
 
@@ -107,6 +108,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     revokeAccountTokens(accountId) {
       requireAccount(sim, accountId);
       sim.tokens.revokeAccount(accountId);
+    },
+    onRefreshAnswer(listener) {
+      sim.refreshAnswerListeners.add(listener);
+      return () => sim.refreshAnswerListeners.delete(listener);
     },
     counters,
     log: counters.log,

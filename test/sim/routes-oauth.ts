@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { sendJson, sendText } from './http.js';
 import type { RouteHandler } from './route.js';
@@ -99,6 +100,13 @@ export const tokenRoute: RouteHandler = {
         return;
       }
       const outcome = state.tokens.exchangeRefreshToken(request.refresh_token);
+      const accountId = outcome.accountId;
+      if (accountId !== undefined && state.refreshAnswerListeners.size > 0) {
+        res.once('finish', () => {
+          const answer = { accountId, status: res.statusCode, lastByteAt: performance.timeOrigin + performance.now() };
+          for (const listener of state.refreshAnswerListeners) listener(answer);
+        });
+      }
       if (outcome.ok) {
         state.counters.countRefresh(outcome.accountId);
         sendJson(res, 200, { ...outcome.tokens, token_type: 'Bearer', scope: 'openid profile email offline_access' });

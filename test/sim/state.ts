@@ -4,7 +4,7 @@ import type { CounterBook } from './counters.js';
 import type { FaultTable } from './faults.js';
 import type { SignInBook } from './sign-in-book.js';
 import type { TokenAuthority } from './token-authority.js';
-import type { SimClock, UsageRouteMode } from './types.js';
+import type { SimClock, SimTokenAnswer, UsageRouteMode } from './types.js';
 
 /** Everything the routes share. One per simulator instance; nothing lives at module level. */
 export interface SimState {
@@ -27,6 +27,8 @@ export interface SimState {
   refreshErrorStyle: 'envelope' | 'oauth';
   /** Aborted on close so pending delays end. */
   closing: AbortSignal;
+  /** Told when a refresh answer has left the issuer (see Simulator.onRefreshAnswer). */
+  refreshAnswerListeners: Set<(answer: SimTokenAnswer) => void>;
 }
 
 /** One request on its way through the simulator. */

@@ -122,6 +122,18 @@ export interface SimLogEntry {
   at: number;
 }
 
+/** A refresh answer that has left the issuer. */
+export interface SimTokenAnswer {
+  accountId: string;
+  /** 200 for a rotation; 401 for `refresh_token_reused` and friends. */
+  status: number;
+  /**
+   * Wall-clock epoch ms (sub-millisecond, `performance.timeOrigin + performance.now()`) when the last
+   * byte was handed to the socket: comparable with the same reading taken in another process.
+   */
+  lastByteAt: number;
+}
+
 export interface SimClock {
   /** Epoch ms. */
   now(): number;
@@ -165,6 +177,11 @@ export interface Simulator {
   approveDeviceCode(userCode: string): void;
   /** Revokes every token of the account (as a password change or a "log out everywhere" would). */
   revokeAccountTokens(accountId: string): void;
+  /**
+   * Calls `listener` the moment each refresh_token answer has been sent, so a test can kill the
+   * client right as the answer arrives, or time how long the client takes to save it. Returns an unsubscribe.
+   */
+  onRefreshAnswer(listener: (answer: SimTokenAnswer) => void): () => void;
   counters: SimCounters;
   /** The last 1000 requests, oldest first. */
   log: SimLogEntry[];

@@ -3,6 +3,7 @@ import { expectPositionals, flag } from '../args.js';
 import type { Command } from '../command.js';
 import { writeJson, writeLine } from '../context.js';
 import { checkAccounts, checkConfig, checkFetchBypass, checkOpenCodeAuth, checkOpenCodeConfig, checkStore, checkUsageEndpoint, type Check } from '../doctor/checks.js';
+import { checkInterruptedRefreshes, checkLogFile, checkStorePermissions, checkTempFiles } from '../doctor/store-checks.js';
 import { paint } from '../render/colors.js';
 
 export const doctor: Command = {
@@ -24,6 +25,11 @@ export const doctor: Command = {
     try {
       const storeResult = await checkStore(context, store);
       checks.push(...storeResult.checks);
+      checks.push(checkStorePermissions(store));
+      const swept = checkTempFiles(store);
+      if (swept) checks.push(swept);
+      if (storeResult.data) checks.push(...(await checkInterruptedRefreshes(context, store)));
+      checks.push(await checkLogFile(context));
       checks.push(await checkOpenCodeConfig(context));
       checks.push(await checkOpenCodeAuth(context));
       checks.push(checkFetchBypass(context));

@@ -51,12 +51,8 @@ export function checkFetchBypass(context: CliContext): Check {
 
 export async function checkStore(context: CliContext, store: AccountStore): Promise<{ checks: Check[]; data?: StoreData }> {
   const checks: Check[] = [];
-  const dirMode = await modeOf(store.dir);
+  // Permissions are tightened when the store is opened; checkStorePermissions reports what that took.
   const fileMode = await modeOf(store.filePath);
-  if (dirMode !== undefined && (dirMode & 0o077) !== 0)
-    checks.push(warn('store permissions', `${store.dir} is mode ${dirMode.toString(8)}: other users may read it.`, `chmod 700 ${store.dir}`));
-  if (fileMode !== undefined && (fileMode & 0o077) !== 0)
-    checks.push(warn('store permissions', `${store.filePath} is mode ${fileMode.toString(8)}: other users may read the tokens.`, `chmod 600 ${store.filePath}`));
   let data: StoreData | undefined;
   try {
     data = await store.load();
