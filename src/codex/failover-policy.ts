@@ -2,7 +2,10 @@ import type { ReplyVerdict } from './classify-response.js';
 
 /** Changes to an account's health that a failed attempt calls for. */
 export interface AccountMark {
+  /** Why the account is out: the cooldown reason. */
   reason: string;
+  /** What exactly happened, recorded as the account's last error. Default `reason`. */
+  detail?: string;
   cooldownUntil?: number;
   workspaceDeactivatedUntil?: number;
   reloginRequired?: boolean;
@@ -57,6 +60,8 @@ export const FORBIDDEN_COOLDOWN_MS = 5 * MINUTE;
 export const WORKSPACE_DEACTIVATED_MS = 30 * MINUTE;
 export const PLAN_EXCLUDES_COOLDOWN_MS = 6 * HOUR;
 export const MODEL_UNSUPPORTED_MS = 6 * HOUR;
+/** A reply that timed out or was not an answer: long enough to spare the next requests the wait, short enough to matter little. */
+export const BAD_REPLY_COOLDOWN_MS = 1 * MINUTE;
 
 /** Backoff between attempts after a server-side failure: 250 ms doubling, at most 2 s. */
 export function serverBackoffMs(attempt: number): number {
@@ -112,6 +117,8 @@ export function decideFailover(verdict: ReplyVerdict, context: FailoverContext):
       };
     case 'foreign-reasoning':
       return context.reasoningStripped ? { action: 'pass-through' } : { action: 'retry-without-reasoning' };
+    case 'bad-reply':
+      return { action: 'next-account', mark: { reason: verdict.reason, cooldownUntil: now + BAD_REPLY_COOLDOWN_MS }, delayMs: 0 };
     case 'server-error':
       return { action: 'next-account', delayMs: Math.min(verdict.retryAfterMs ?? serverBackoffMs(context.attempt), 5 * SECOND) };
   }

@@ -39,7 +39,7 @@ export interface RequestPathFixture {
   /** Tokens the simulator minted at sign-in, by simulator account id. */
   signedIn: Record<string, SimTokens>;
   /** Sends a model request through the provider fetch, as OpenCode would, and reads the whole reply. */
-  send(options?: { body?: Record<string, unknown>; sessionId?: string }): Promise<SentReply>;
+  send(options?: { body?: Record<string, unknown>; sessionId?: string; signal?: AbortSignal }): Promise<SentReply>;
   /** Which simulator accounts `/codex/responses` saw, in order. */
   responsesTried(): (string | undefined)[];
   /** The store as a fresh reader sees it once the plugin's pending writes are on disk. */
@@ -115,9 +115,10 @@ export async function requestPathFixture(options: RequestPathFixtureOptions): Pr
     dir,
     logLines,
     signedIn,
-    async send({ body = openCodeRequestBody(), sessionId = 'ses_x' } = {}) {
+    async send({ body = openCodeRequestBody(), sessionId = 'ses_x', signal } = {}) {
       const response = await providerFetch('https://api.openai.com/v1/responses', {
         method: 'POST',
+        signal,
         headers: { authorization: PLACEHOLDER_AUTHORIZATION, 'content-type': 'application/json', 'x-session-id': sessionId },
         body: JSON.stringify(body),
       });
