@@ -60,8 +60,11 @@ export const FORBIDDEN_COOLDOWN_MS = 5 * MINUTE;
 export const WORKSPACE_DEACTIVATED_MS = 30 * MINUTE;
 export const PLAN_EXCLUDES_COOLDOWN_MS = 6 * HOUR;
 export const MODEL_UNSUPPORTED_MS = 6 * HOUR;
-/** A reply that timed out or was not an answer: long enough to spare the next requests the wait, short enough to matter little. */
-export const BAD_REPLY_COOLDOWN_MS = 1 * MINUTE;
+/**
+ * A reply that timed out or was not an answer: spares the next requests the same wait, and stays
+ * within the default MAX_RETRY_WAIT so that with every account out, OpenCode is told to retry.
+ */
+export const BAD_REPLY_COOLDOWN_MS = 30 * SECOND;
 
 /** Backoff between attempts after a server-side failure: 250 ms doubling, at most 2 s. */
 export function serverBackoffMs(attempt: number): number {

@@ -297,13 +297,11 @@ export class CodexRequestPath {
       if (code === 'usage_limit_reached' || code === 'insufficient_quota') mark.cooldownUntil = now + 15 * 60_000;
       else if (code === 'rate_limit_exceeded') mark.cooldownUntil = now + burstCooldownMs(undefined, 1);
     } else {
-      const reason = failure.kind === 'stalled' ? 'timed out' : 'bad reply';
+      // No cooldown: OpenCode retries the turn, and the session's own account (its prompt cache) deserves that try.
       const what = { stalled: 'silent past the idle deadline', truncated: 'ended without completion', broken: 'connection broke' }[failure.kind];
-      mark = { reason, detail: `stream ${what} after output had started` };
-      if (failure.kind !== 'broken') mark.cooldownUntil = now + BAD_REPLY_COOLDOWN_MS;
-      else mark.reason = mark.detail!;
+      mark = { reason: `stream ${what} after output had started` };
     }
-    this.options.logger.warn('stream failed after it started; the next request will know', { account: account.alias, failure: mark.detail ?? mark.reason });
+    this.options.logger.warn('stream failed after it started; the next request will know', { account: account.alias, failure: mark.reason });
     this.#mark(account.id, mark, now);
   }
 
