@@ -27,6 +27,8 @@ export const AccountJsonSchema = z.object({
   advice: z.string().nullable(),
   usage: z.object({ fiveHour: WindowJsonSchema.nullable(), weekly: WindowJsonSchema.nullable() }),
   lastUsedAt: z.number().nullable(),
+  /** The last thing that went wrong with the account (a refused reply, a timeout, a bad stream), tokens redacted. */
+  lastError: z.object({ message: z.string(), at: z.number() }).nullable(),
   origin: z.string(),
 });
 export type AccountJson = z.infer<typeof AccountJsonSchema>;

@@ -1,3 +1,4 @@
+import { redact } from '../log/redact.js';
 import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
 import type { AccountJson, StatusJson } from './json-schemas.js';
 import { accountState, attentionAdvice } from './render/account-state.js';
@@ -29,6 +30,7 @@ export function accountJson(account: Account, data: StoreData, now: number): Acc
     advice: attentionAdvice(account, state) ?? null,
     usage: { fiveHour: windowJson(account.usage.fiveHour, now), weekly: windowJson(account.usage.weekly, now) },
     lastUsedAt: account.stats.lastUsedAt ?? null,
+    lastError: account.health.lastError ? { message: redact(account.health.lastError.message), at: account.health.lastError.at } : null,
     origin: account.origin,
   };
 }

@@ -281,7 +281,8 @@ export class CodexRequestPath {
       }
       const message = error instanceof Error ? error.message : String(error);
       attempts.push({ account: account.alias, outcome: `token refresh failed: ${message}` });
-      this.#mark(account.id, { reason: 'token refresh failing', cooldownUntil: this.options.clock.now() + TOKEN_TROUBLE_COOLDOWN_MS }, this.options.clock.now());
+      const now = this.options.clock.now();
+      this.#mark(account.id, { reason: 'token refresh failing', detail: `token refresh failed: ${message}`, cooldownUntil: now + TOKEN_TROUBLE_COOLDOWN_MS }, now);
       return undefined;
     }
   }

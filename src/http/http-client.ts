@@ -38,6 +38,13 @@ export interface TimedReply {
 const DONE: ReadableStreamReadResult<Uint8Array> = { done: true, value: undefined };
 
 /**
+ * The deadlines of every request other than a model request: usage, token refresh and sign-in,
+ * model catalog. Each answers a small JSON body at once; past half a minute of silence the
+ * answer is not coming, and a caller that retries or reports it serves the user better.
+ */
+export const SMALL_REPLY_DEADLINES: Deadlines = { headersMs: 30_000, firstByteMs: 30_000, idleMs: 30_000 };
+
+/**
  * Sends one request with a deadline on each wait. The caller's `signal` is always honoured: its
  * abort ends the exchange with its own reason, whatever the phase.
  */

@@ -107,6 +107,28 @@ describe('request path: a reply is recognised as an answer before a byte reaches
   });
 });
 
+describe('request path: the requests around a model request have deadlines too', () => {
+  it('moves on when the issuer never answers a token refresh, instead of hanging the request', async () => {
+    fixture = await requestPathFixture({
+      accounts: [{ accountId: 'work' }, { accountId: 'personal' }],
+      env: DEADLINES,
+      smallReplyDeadlines: { headersMs: 1_000, idleMs: 1_000 },
+      // Its access token has expired: the request must refresh it first.
+      editStore: (data) => {
+        data.accounts.find((account) => account.alias === 'work')!.tokens.expiresAt = Date.now() - 1_000;
+      },
+    });
+    fixture.sim.addFault({ route: 'token', accountId: 'work', delayHeadersMs: 60_000 });
+    const started = Date.now();
+    const reply = await fixture.send();
+    expect(reply.text).toContain(greeting('personal'));
+    expect(Date.now() - started).toBeLessThan(1_000 + SLACK_MS);
+    const work = await fixture.storedAccount('work');
+    expect(work.health.cooldownReason).toBe('token refresh failing');
+    expect(work.health.lastError?.message).toMatch(/^token refresh failed: .*no response headers within 1 s \(\/oauth\/token\)/);
+  });
+});
+
 describe('request path: a stream that fails after output has reached OpenCode', () => {
   /** The events OpenCode received, by type. */
   const types = (text: string) => parseSse(text).map((event) => event.event);

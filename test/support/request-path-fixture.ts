@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Deadlines } from '../../src/http/http-client.js';
 import { createProviderFetch } from '../../src/plugin/provider-fetch.js';
 import { PluginRuntime } from '../../src/plugin/plugin-runtime.js';
 import { AccountStore } from '../../src/store/account-store.js';
@@ -59,6 +60,8 @@ export interface RequestPathFixtureOptions {
   writeStore?: (dir: string) => Promise<void>;
   /** Changes the seeded store before the plugin first reads it (pins, snapshots, cooldowns). */
   editStore?: (data: StoreData) => void;
+  /** Deadlines of the issuer and usage requests (default the plugin's own). */
+  smallReplyDeadlines?: Deadlines;
 }
 
 /**
@@ -96,6 +99,7 @@ export async function requestPathFixture(options: RequestPathFixtureOptions): Pr
     },
     clock: sim.clock,
     logSink: (line) => logLines.push(line),
+    smallReplyDeadlines: options.smallReplyDeadlines,
   });
   const providerFetch = createProviderFetch(() => runtime.readiness());
 

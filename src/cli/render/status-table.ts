@@ -61,6 +61,10 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
     const weekly = usageCell('wk', account.usage.weekly, view.now, options);
     if (visibleWidth(fiveHour) + visibleWidth(weekly) + 5 <= options.width) lines.push(`  ${fiveHour}   ${weekly}`);
     else lines.push(`  ${fiveHour}`, `  ${weekly}`);
+    if (account.lastError) {
+      const line = `last error ${formatRelative(account.lastError.at, view.now)}: ${account.lastError.message}`;
+      wrap(line, options.width - 4).forEach((part, index) => lines.push(`${index === 0 ? '  ' : '    '}${palette.dim(part)}`));
+    }
     if (account.advice) {
       const tone = account.state === 'relogin-required' ? 'bad' : 'warn';
       wrap(`! ${account.advice}`, options.width - 4).forEach((line, index) => lines.push(`${index === 0 ? '  ' : '    '}${paint(palette, tone, line)}`));
