@@ -14,6 +14,8 @@ const MARKERS = [
   { bytes: Buffer.from('"type":"error"'), event: 'error' },
 ] as const;
 const SEAM = Math.max(...MARKERS.map((marker) => marker.bytes.length)) - 1;
+const NEWLINE = 0x0a;
+const EMPTY = Buffer.alloc(0);
 /** How much of a failed event is kept to read its error from. */
 const CAPTURE_BYTES = 4_096;
 
@@ -30,7 +32,7 @@ function readFailure(event: StreamFailure['event'], text: string): StreamFailure
  * Quoted markers cannot match inside model text, where quotes are escaped.
  */
 export class StreamFailureScanner {
-  #tail: Buffer = Buffer.alloc(0);
+  #tail: Buffer = EMPTY;
   #completed = false;
   #failure: StreamFailure['event'] | undefined;
   #captured: Buffer | undefined;
@@ -45,8 +47,10 @@ export class StreamFailureScanner {
     // A marker split across chunks is found in the seam: the previous tail plus this chunk's head.
     if (this.#tail.length > 0 && this.#find(Buffer.concat([this.#tail, bytes.subarray(0, SEAM)]), bytes.subarray(SEAM))) return;
     if (this.#find(bytes)) return;
+    // No marker holds a newline, so none spans a chunk that ends one: the usual case, as events arrive whole.
+    if (bytes[bytes.length - 1] === NEWLINE) this.#tail = EMPTY;
     // Chunks shorter than the marker need the tail to span several of them.
-    this.#tail = bytes.length >= SEAM ? Buffer.from(bytes.subarray(bytes.length - SEAM)) : Buffer.concat([this.#tail, bytes]).subarray(-SEAM);
+    else this.#tail = bytes.length >= SEAM ? Buffer.from(bytes.subarray(bytes.length - SEAM)) : Buffer.concat([this.#tail, bytes]).subarray(-SEAM);
   }
 
   /** Looks for the first marker in `haystack`; `after` is what follows it in the stream. */
