@@ -24,7 +24,16 @@ export class DeadlineError extends Error {
     readonly ms: number,
     readonly url: string,
   ) {
-    super(`${WAITED_FOR[phase]} within ${formatMs(ms)} (${new URL(url).pathname})`);
+    super(`${WAITED_FOR[phase]} within ${formatMs(ms)} (${pathOf(url)})`);
+  }
+}
+
+/** The path alone: a query may carry what a log must not. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return 'request';
   }
 }
 
