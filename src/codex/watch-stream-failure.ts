@@ -19,6 +19,29 @@ const EMPTY = Buffer.alloc(0);
 /** How much of a failed event is kept to read its error from. */
 const CAPTURE_BYTES = 4_096;
 
+/** Below this, one regular-expression pass over the bytes beats one native search per marker. */
+const SMALL_CHUNK = 4_096;
+const MARKER_PATTERN = new RegExp(MARKERS.map((marker) => marker.bytes.toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+
+/** The earliest marker in `bytes`, if any. */
+function firstMarker(bytes: Buffer): { at: number; marker: (typeof MARKERS)[number] | undefined } {
+  if (bytes.length < SMALL_CHUNK) {
+    const match = MARKER_PATTERN.exec(bytes.toString('latin1'));
+    if (!match) return { at: -1, marker: undefined };
+    return { at: match.index, marker: MARKERS.find((marker) => marker.bytes.length === match[0].length && marker.bytes.toString('latin1') === match[0]) };
+  }
+  let at = -1;
+  let marker: (typeof MARKERS)[number] | undefined;
+  for (const candidate of MARKERS) {
+    const index = bytes.indexOf(candidate.bytes);
+    if (index >= 0 && (at < 0 || index < at)) {
+      at = index;
+      marker = candidate;
+    }
+  }
+  return { at, marker };
+}
+
 function readFailure(event: StreamFailure['event'], text: string): StreamFailure {
   const code = /"(?:code|reason)"\s*:\s*"([^"]{1,100})"/.exec(text)?.[1];
   const message = /"message"\s*:\s*"((?:[^"\\]|\\.){1,300})"/.exec(text)?.[1];
@@ -55,15 +78,7 @@ export class StreamFailureScanner {
 
   /** Looks for the first marker in `haystack`; `after` is what follows it in the stream. */
   #find(haystack: Buffer, after?: Buffer): boolean {
-    let first = -1;
-    let found: (typeof MARKERS)[number] | undefined;
-    for (const marker of MARKERS) {
-      const at = haystack.indexOf(marker.bytes);
-      if (at >= 0 && (first < 0 || at < first)) {
-        first = at;
-        found = marker;
-      }
-    }
+    const { at: first, marker: found } = firstMarker(haystack);
     if (!found) return false;
     if (found.event === undefined) {
       this.#completed = true;

@@ -65,6 +65,13 @@ describe('StreamFailureScanner', () => {
     expect(scan(chunksAt(good, [3, 50, 51, 120]))).toEqual({ ended: true, failure: undefined });
   });
 
+  it('finds markers in large chunks too (searched natively rather than by pattern)', () => {
+    const big = sse('response.output_text.delta', { delta: 'x'.repeat(8_000) });
+    expect(scan([encoder.encode(HEAD + big + FAILED_STREAM.slice(HEAD.length))]).failure?.code).toBe('server_error');
+    expect(scan([encoder.encode(HEAD + big + sse('response.completed', {}))])).toEqual({ ended: true, failure: undefined });
+    expect(scan([encoder.encode(HEAD + big)])).toEqual({ ended: false, failure: undefined });
+  });
+
   it('knows a stream that stopped before any terminal event has not ended', () => {
     expect(scan([encoder.encode(HEAD)])).toEqual({ ended: false, failure: undefined });
   });
