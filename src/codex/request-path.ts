@@ -195,6 +195,7 @@ export class CodexRequestPath {
         const gate = await openStreamGate(reply, {
           signal: request.signal,
           accountAlias: account.alias,
+          now,
           onFailureAfterOutput: (failure) => this.#recordFailureAfterOutput(account, failure),
         });
         if (gate.kind === 'answer') {

@@ -22,6 +22,8 @@ export interface GateOptions {
   signal?: AbortSignal | null;
   /** Names the account in the error OpenCode is shown. */
   accountAlias: string;
+  /** When the headers arrived, epoch ms: resets named in error events count from here. */
+  now: number;
   onFailureAfterOutput(failure: FailureAfterOutput): void;
 }
 
@@ -86,7 +88,7 @@ export async function openStreamGate(reply: TimedReply, options: GateOptions): P
         reply.close();
         return refused({ kind: 'bad-reply', reason: 'bad reply' }, `event that does not parse: ${parsed.text}`, concat(chunks, size));
       }
-      const verdict = classifyStreamEvent(parsed.event, Date.now());
+      const verdict = classifyStreamEvent(parsed.event, options.now);
       if (verdict.kind === 'hold') continue;
       if (verdict.kind === 'refuse') {
         reply.close();

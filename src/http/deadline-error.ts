@@ -13,7 +13,7 @@ const WAITED_FOR: Record<DeadlinePhase, string> = {
   headers: 'no response headers',
   'first-byte': 'no first bytes of the body',
   idle: 'no data',
-  body: 'the body not fully read',
+  body: 'body not read in full',
 };
 
 /** A deadline of {@link sendWithDeadlines} ran out; the connection has been closed. */
