@@ -42,8 +42,9 @@ beforeAll(async () => {
 });
 
 describe('reply deadlines in the real opencode client (Bun)', { timeout: 240_000 }, () => {
-  it('passes over an account whose stream stalls and one whose error body stalls; the good account answers', async () => {
-    const { sim, home } = await setUp(['acct-stall', 'acct-stuck429', 'acct-good']);
+  it('passes over accounts that send no headers, stall their stream or their error body; the good account answers', async () => {
+    const { sim, home } = await setUp(['acct-noheaders', 'acct-stall', 'acct-stuck429', 'acct-good']);
+    sim.addFault({ route: 'responses', accountId: 'acct-noheaders', delayHeadersMs: 120_000 });
     sim.addFault({ route: 'responses', accountId: 'acct-stall', stallAfterEvents: 0 });
     sim.addFault({ route: 'responses', accountId: 'acct-stuck429', status: 429, body: '{"error":{"type":"rate_limit_exceeded"}}', stallBody: true });
 
@@ -53,11 +54,12 @@ describe('reply deadlines in the real opencode client (Bun)', { timeout: 240_000
     expect(run.stdout).toContain('Hello from acct-good.');
     expect(run.code).toBe(0);
     const byAlias = await storedByAlias(home);
+    expect(byAlias.noheaders!.health.lastError?.message).toBe('timed out: no response headers within 2 s (/backend-api/codex/responses)');
     expect(byAlias.stall!.health.lastError?.message).toBe('timed out: no first event within 2 s');
     expect(byAlias.stuck429!.health.lastError?.message).toMatch(/^timed out: HTTP 429 /);
-    for (const alias of ['stall', 'stuck429']) expect(byAlias[alias]!.health.cooldownReason).toBe('timed out');
+    for (const alias of ['noheaders', 'stall', 'stuck429']) expect(byAlias[alias]!.health.cooldownReason).toBe('timed out');
     // Each bad account cost one deadline per request OpenCode made at once (title and answer); cooled down, no more.
-    expect(sim.counters.requests('responses', 'acct-stall')).toBeLessThanOrEqual(2);
+    for (const id of ['acct-noheaders', 'acct-stall']) expect(sim.counters.requests('responses', id)).toBeLessThanOrEqual(2);
     expect(sim.counters.requests('responses', 'acct-stuck429')).toBeLessThanOrEqual(2);
     expect(Date.now() - started).toBeLessThan(90_000);
   });
