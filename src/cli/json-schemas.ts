@@ -38,6 +38,8 @@ export const AccountJsonSchema = z.object({
   residency: z.string().nullable().optional(),
   fedramp: z.boolean().optional(),
   lastUsedAt: z.number().nullable(),
+  /** The last thing that went wrong with the account (a refused reply, a timeout, a bad stream), tokens redacted. */
+  lastError: z.object({ message: z.string(), at: z.number() }).nullable(),
   origin: z.string(),
 });
 export type AccountJson = z.infer<typeof AccountJsonSchema>;

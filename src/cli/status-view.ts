@@ -1,3 +1,4 @@
+import { redact } from '../log/redact.js';
 import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
 import { readAccountRouting } from '../tokens/jwt-claims.js';
 import type { AccountJson, StatusJson } from './json-schemas.js';
@@ -51,6 +52,7 @@ export function accountJson(account: Account, data: StoreData, now: number): Acc
     residency: routing.residency ?? null,
     fedramp: routing.fedramp,
     lastUsedAt: account.stats.lastUsedAt ?? null,
+    lastError: account.health.lastError ? { message: redact(account.health.lastError.message), at: account.health.lastError.at } : null,
     origin: account.origin,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SseEvent } from './sse-frames.js';
 
 /** What a Codex reply means for the account that sent it, decided before a byte reaches OpenCode. */
 export type ReplyVerdict =
@@ -30,7 +31,13 @@ export type ReplyVerdict =
   /** 5xx (overloaded, slow_down, bad gateway): try elsewhere with backoff. */
   | { kind: 'server-error'; retryAfterMs?: number }
   /** Any other 4xx: the request itself is wrong; another account would fail too. Passed to OpenCode. */
-  | { kind: 'request-error' };
+  | { kind: 'request-error' }
+  /**
+   * Not an answer, though it may look like one: a 200 that is not an event stream, a stream that
+   * ends or goes silent before its answer, `response.incomplete` before any output. `reason` is
+   * the short cooldown reason ("timed out", "bad reply").
+   */
+  | { kind: 'bad-reply'; reason: string };
 
 const ErrorBodySchema = z.looseObject({
   error: z
@@ -146,4 +153,98 @@ export function classifyReply(status: number, headers: Headers, body: string, no
   }
   if (status === 408 || status === 409) return { kind: 'server-error', retryAfterMs: readRetryAfterMs(headers, now) };
   return { kind: 'request-error' };
+}
+
+/** A 200 is only an answer when it is an event stream (PROTOCOL.md §8). */
+export function isEventStream(headers: Headers): boolean {
+  return (headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
+}
+
+/** What one event at the head of a stream means, seen before any byte has reached OpenCode. */
+export type StreamEventVerdict =
+  /** Bookkeeping before the answer (`response.created`, `in_progress`, `queued`, keep-alives): keep waiting. */
+  | { kind: 'hold' }
+  /** The answer has begun (or completed): pass the stream on. */
+  | { kind: 'answer' }
+  /** The account could not answer: fail over as the verdict says; `detail` is recorded on the account. */
+  | { kind: 'refuse'; verdict: ReplyVerdict; detail: string };
+
+const BOOKKEEPING_EVENTS = new Set(['response.created', 'response.in_progress', 'response.queued']);
+
+/** Error codes of a stream's `error` / `response.failed` event that say the account cannot serve now. */
+const CODE_VERDICTS: Record<string, (facts: ErrorFacts, now: number) => ReplyVerdict> = {
+  usage_limit_reached: (facts, now) => quotaVerdict(facts, now),
+  insufficient_quota: (facts, now) => quotaVerdict(facts, now),
+  usage_not_included: () => ({ kind: 'plan-excludes-codex' }),
+  rate_limit_exceeded: () => ({ kind: 'burst-limit' }),
+  invalid_encrypted_content: () => ({ kind: 'foreign-reasoning' }),
+};
+
+/** Codes that say the request itself is wrong: every account would answer the same, so OpenCode is told. */
+const REQUEST_ERROR_CODES = new Set([
+  'context_length_exceeded',
+  'invalid_prompt',
+  'invalid_request_error',
+  'invalid_value',
+  'cyber_policy',
+  'content_filter',
+]);
+
+function quotaVerdict(facts: ErrorFacts, now: number): ReplyVerdict {
+  const resetsAt =
+    facts.resetsAt !== undefined ? facts.resetsAt * 1_000 : facts.resetsInSeconds !== undefined ? now + facts.resetsInSeconds * 1_000 : undefined;
+  return { kind: 'quota-exhausted', resetsAt, planType: facts.planType };
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** The error of a top-level `error` event, or of `response.failed`'s `response.error`. */
+function streamErrorFacts(event: SseEvent): ErrorFacts {
+  const { data } = event;
+  const nested = (event.type === 'response.failed' ? (data.response as Record<string, unknown> | undefined)?.error : data.error) as
+    | Record<string, unknown>
+    | undefined;
+  const inner = nested && typeof nested === 'object' ? nested : undefined;
+  const source = inner ?? data;
+  return {
+    code: str(source.code) ?? str(inner?.type),
+    message: str(source.message),
+    planType: str(source.plan_type),
+    resetsAt: num(source.resets_at),
+    resetsInSeconds: num(source.resets_in_seconds),
+  };
+}
+
+/**
+ * Classifies one event at the head of a 200 stream, before any byte reaches OpenCode. Pure. A
+ * top-level `error` or a `response.failed` means what the same code means on a 429/5xx; an
+ * unknown code is treated as a passing server failure, as the codex CLI retries it.
+ */
+export function classifyStreamEvent(event: SseEvent, now: number): StreamEventVerdict {
+  if (BOOKKEEPING_EVENTS.has(event.type)) return { kind: 'hold' };
+  if (event.type === 'response.incomplete') {
+    const details = (event.data.response as Record<string, unknown> | undefined)?.incomplete_details as Record<string, unknown> | undefined;
+    const why = str(details?.reason) ?? 'no reason given';
+    return { kind: 'refuse', verdict: { kind: 'bad-reply', reason: 'incomplete reply' }, detail: `response.incomplete before any output: ${why}` };
+  }
+  if (event.type !== 'error' && event.type !== 'response.failed') {
+    // Other events of the backend's own (rate-limit notes and the like) come before the answer too.
+    return event.type.startsWith('response.') ? { kind: 'answer' } : { kind: 'hold' };
+  }
+  const facts = streamErrorFacts(event);
+  const code = facts.code ?? 'no code';
+  const detail = `${event.type === 'error' ? 'error event' : 'response.failed'}: ${code}`;
+  if (facts.code && REQUEST_ERROR_CODES.has(facts.code)) return { kind: 'answer' };
+  const known = facts.code ? CODE_VERDICTS[facts.code] : undefined;
+  if (known) return { kind: 'refuse', verdict: known(facts, now), detail };
+  if (facts.message && MODEL_UNSUPPORTED.test(facts.message) && !/parameter/i.test(facts.message)) {
+    return { kind: 'refuse', verdict: { kind: 'model-unsupported', message: facts.message }, detail };
+  }
+  return { kind: 'refuse', verdict: { kind: 'server-error' }, detail };
 }

@@ -2,7 +2,10 @@ import type { ReplyVerdict } from './classify-response.js';
 
 /** Changes to an account's health that a failed attempt calls for. */
 export interface AccountMark {
+  /** Why the account is out: the cooldown reason. */
   reason: string;
+  /** What exactly happened, recorded as the account's last error. Default `reason`. */
+  detail?: string;
   cooldownUntil?: number;
   workspaceDeactivatedUntil?: number;
   reloginRequired?: boolean;
@@ -64,6 +67,11 @@ export const MODEL_UNSUPPORTED_MS = 6 * HOUR;
 export const WORKSPACE_REGION_COOLDOWN_MS = 30 * MINUTE;
 /** A token refused right after a successful refresh: the sign-in is alive, so this is the backend's trouble, not a dead token. */
 export const REFUSED_AFTER_REFRESH_COOLDOWN_MS = 15 * MINUTE;
+/**
+ * A reply that timed out or was not an answer: spares the next requests the same wait, and stays
+ * within the default MAX_RETRY_WAIT so that with every account out, OpenCode is told to retry.
+ */
+export const BAD_REPLY_COOLDOWN_MS = 30 * SECOND;
 
 /** Backoff between attempts after a server-side failure: 250 ms doubling, at most 2 s. */
 export function serverBackoffMs(attempt: number): number {
@@ -133,6 +141,8 @@ export function decideFailover(verdict: ReplyVerdict, context: FailoverContext):
       };
     case 'foreign-reasoning':
       return context.reasoningStripped ? { action: 'pass-through' } : { action: 'retry-without-reasoning' };
+    case 'bad-reply':
+      return { action: 'next-account', mark: { reason: verdict.reason, cooldownUntil: now + BAD_REPLY_COOLDOWN_MS }, delayMs: 0 };
     case 'server-error':
       return { action: 'next-account', delayMs: Math.min(verdict.retryAfterMs ?? serverBackoffMs(context.attempt), 5 * SECOND) };
   }

@@ -159,10 +159,36 @@ export const SETTINGS = {
   }),
   requestTimeout: setting({
     name: 'REQUEST_TIMEOUT',
-    accepts: 'a duration from 1s to 10m, e.g. `90s`',
+    accepts: 'a duration from 1s to 10m, e.g. `30s`',
     schema: duration(1_000, 600_000),
-    fallback: () => 120_000,
+    // The backend answers with headers as soon as it accepts a request, before the model works:
+    // normally well under a second. Every second past that is silence before a failover.
+    fallback: () => 30_000,
     description: 'How long to wait for the response headers of a model request before trying another account.',
+  }),
+  errorBodyTimeout: setting({
+    name: 'ERROR_BODY_TIMEOUT',
+    accepts: 'a duration from 1s to 5m, e.g. `10s`',
+    schema: duration(1_000, 300_000),
+    // An error reply is a small JSON or HTML body sent with its headers; it either comes at once or not at all.
+    fallback: () => 10_000,
+    description: 'How long to wait for the body of an error reply (429, 5xx, ...) before trying another account.',
+  }),
+  firstEventTimeout: setting({
+    name: 'FIRST_EVENT_TIMEOUT',
+    accepts: 'a duration from 1s to 10m, e.g. `20s`',
+    schema: duration(1_000, 600_000),
+    // `response.created` normally follows the headers within a second or two (PROTOCOL.md §8).
+    fallback: () => 20_000,
+    description: 'How long a model reply may take from its headers to its first event before another account is tried.',
+  }),
+  streamIdleTimeout: setting({
+    name: 'STREAM_IDLE_TIMEOUT',
+    accepts: 'a duration from 1s to 30m, e.g. `5m`',
+    schema: duration(1_000, 1_800_000),
+    // The codex CLI's own stream idle timeout: a model may think for minutes between events.
+    fallback: () => 300_000,
+    description: 'How long a model reply may stay silent once it has started. Before any output reaches OpenCode another account is tried; after, OpenCode is shown an error.',
   }),
   tokenRefreshMargin: setting({
     name: 'TOKEN_REFRESH_MARGIN',

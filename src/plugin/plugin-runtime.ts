@@ -2,6 +2,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { readConfig, type Config, type ConfigProblem } from '../config/config.js';
 import { errorResponse } from '../codex/error-response.js';
 import { CodexRequestPath } from '../codex/request-path.js';
+import { fetchWithDeadlines, SMALL_REPLY_DEADLINES, type Deadlines } from '../http/http-client.js';
 import { createLogger, fileSink, type Logger, type LogSink } from '../log/logger.js';
 import { TuiNotifier } from '../notify/notifier.js';
 import type { ToastClient } from '../notify/toast-sender.js';
@@ -22,6 +23,8 @@ export interface PluginRuntimeOptions {
   logSink?: LogSink;
   /** OpenCode's client (`PluginInput.client`), for toasts in the TUI. Without it nothing is shown. */
   toastClient?: ToastClient;
+  /** Deadlines of the usage, issuer and catalog requests. Default {@link SMALL_REPLY_DEADLINES}. */
+  smallReplyDeadlines?: Deadlines;
 }
 
 /** How often an unreadable store is tried again, so a fixed file is picked up without a restart. */
@@ -57,13 +60,15 @@ export class PluginRuntime {
     this.logger = createLogger(config.logLevel, options.logSink ?? fileSink(config.logFile));
     for (const problem of problems) this.logger.warn(problem.message, { variable: problem.variable });
     const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    // Model requests get the reply path's own deadlines (config); everything else these.
+    const smallReplyFetch = fetchWithDeadlines(fetchImpl, options.smallReplyDeadlines ?? SMALL_REPLY_DEADLINES);
     this.store = new AccountStore({ dir: config.storeDir, clock: this.clock, logger: this.logger });
     this.tokens = new TokenKeeper({
       store: this.store,
       issuer: config.authIssuer,
       clock: this.clock,
       refreshMarginMs: config.tokenRefreshMargin,
-      fetch: fetchImpl,
+      fetch: smallReplyFetch,
       logger: this.logger,
     });
     this.notifier = new TuiNotifier({
@@ -91,7 +96,7 @@ export class PluginRuntime {
       pluginAgent: `${PACKAGE_NAME}/${this.version}`,
       onEvent: this.notifier.onRoutingEvent,
     });
-    this.refreshQueue = new UsageRefreshQueue({ store: this.store, tokens: this.tokens, config, fetch: fetchImpl, clock: this.clock, logger: this.logger });
+    this.refreshQueue = new UsageRefreshQueue({ store: this.store, tokens: this.tokens, config, fetch: smallReplyFetch, clock: this.clock, logger: this.logger });
     this.backgroundRefresher = new BackgroundUsageRefresher({ queue: this.refreshQueue, store: this.store, config, clock: this.clock, logger: this.logger });
   }
 

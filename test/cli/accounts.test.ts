@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StatusJsonSchema } from '../../src/cli/json-schemas.js';
-import { extendCooldown, markReloginRequired } from '../../src/store/mutations.js';
+import { extendCooldown, markReloginRequired, recordError } from '../../src/store/mutations.js';
 import { createWorld, readJsonFile, runCli, type CliWorld } from './harness.js';
 import { seedAccounts } from './seed.js';
 
@@ -44,6 +44,7 @@ describe('status and list', () => {
         observedAt: now,
         source: 'usage-endpoint',
       };
+      recordError(data, ids.work!, 'stream ended without completion', now - 3 * 60_000);
     });
     const result = await runCli(world, ['list']);
     expect(result.code).toBe(0);
@@ -53,6 +54,7 @@ describe('status and list', () => {
     expect(result.stdout).toMatch(/^home\s+home@example\.test\s+plus\s+cooling until \S+/m);
     expect(result.stdout).toMatch(/^old\s+old@example\.test\s+plus\s+sign-in needed/m);
     expect(result.stdout).toMatch(/5h ████░░░░░░ {2}40% resets \d\d:\d\d/);
+    expect(result.stdout).toMatch(/^ {2}last error 3m ago: stream ended without completion$/m);
     expect(result.stdout.replace(/\s+/g, ' ')).toContain('! new sign-in needed (refresh_token_reused): run `opencode-multi-auth login old`');
     expect(result.stdout).not.toMatch(/\u001b\[/);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
@@ -64,6 +66,8 @@ describe('status and list', () => {
       ['old', 'relogin-required'],
     ]);
     expect(view.accounts[0]!.usage.fiveHour).toMatchObject({ usedPercent: 40 });
+    expect(view.accounts[0]!.lastError).toEqual({ message: 'stream ended without completion', at: now - 3 * 60_000 });
+    expect(view.accounts[1]!.lastError).toBeNull();
     expect(JSON.stringify(view)).not.toMatch(/eyJ/); // no JWT ever printed
   });
 

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DoctorJsonSchema, RefreshJsonSchema, StatusJsonSchema } from '../../src/cli/json-schemas.js';
-import { markReloginRequired } from '../../src/store/mutations.js';
+import { markReloginRequired, recordError } from '../../src/store/mutations.js';
 import { createWorld, runCli, type CliWorld } from './harness.js';
 import { seedAccounts } from './seed.js';
 
@@ -111,5 +111,14 @@ describe('doctor', () => {
     await writeOpenCodeSetup(['opencode-multi-auth-codex']);
     const result = await runCli(world, ['doctor', '--json', '--offline'], { env: { OPENCODE_EXPERIMENTAL_NATIVE_LLM: '0' } });
     expect(DoctorJsonSchema.parse(JSON.parse(result.stdout)).checks.find((entry) => entry.name === 'opencode fetch')!.level).toBe('ok');
+  });
+
+  it("shows each account's last error, the reason it was last passed over", async () => {
+    await writeOpenCodeSetup([['opencode-multi-auth-codex@0.1.0', {}]]);
+    await seedAccounts(world, [], (data) => recordError(data, ids.work!, 'timed out: no first event within 20 s', Date.now() - 5 * 60_000));
+    const result = await runCli(world, ['doctor', '--offline']);
+    expect(result.stdout).toMatch(/^ok {4}account work: last error 5m ago: timed out: no first event within 20 s$/m);
+    expect(result.stdout).not.toContain('account home');
+    expect(result.code).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplyVerdict } from '../../src/codex/classify-response.js';
 import {
+  BAD_REPLY_COOLDOWN_MS,
   BURST_COOLDOWN_CAP_MS,
   CHALLENGE_COOLDOWN_MS,
   FORBIDDEN_COOLDOWN_MS,
@@ -118,6 +119,11 @@ const ROWS: Row[] = [
   { name: 'foreign reasoning after stripping is passed through', verdict: { kind: 'foreign-reasoning' }, context: { reasoningStripped: true }, expected: { action: 'pass-through' } },
   { name: 'a server error moves on after a short backoff', verdict: { kind: 'server-error' }, context: { attempt: 1 }, expected: { action: 'next-account', delayMs: 250 } },
   { name: 'the backoff doubles with attempts', verdict: { kind: 'server-error' }, context: { attempt: 3 }, expected: { action: 'next-account', delayMs: 1_000 } },
+  {
+    name: 'a reply that timed out moves on at once with a short cooldown',
+    verdict: { kind: 'bad-reply', reason: 'timed out' },
+    expected: { action: 'next-account', mark: { reason: 'timed out', cooldownUntil: NOW + BAD_REPLY_COOLDOWN_MS }, delayMs: 0 },
+  },
   { name: 'a server-asked wait is capped at 5 s', verdict: { kind: 'server-error', retryAfterMs: 60_000 }, expected: { action: 'next-account', delayMs: 5_000 } },
 ];
 

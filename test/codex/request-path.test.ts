@@ -188,7 +188,7 @@ describe('request path: failover against the simulator', () => {
     expect(fx.sim.counters.requests('responses', 'personal')).toBe(1);
     const [record] = decisions(fx);
     expect(record!.attempts.map((attempt) => [attempt.account, attempt.outcome.split(':')[0]])).toEqual([
-      ['work', 'network error'],
+      ['work', 'timed out'],
       ['personal', 'served'],
     ]);
   });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { authenticateBackend, claimedBackendAccount } from './backend-auth.js';
 import type { FaultEffect } from './faults.js';
-import { delay, sendJson, writeChunk } from './http.js';
+import { delay, sendJson, stallUntilClosed, writeChunk } from './http.js';
 import { isLimitReached, rateLimitHeaders, usageLimitBody } from './quota-replies.js';
-import { accountOfEncryptedContent, responseEvents } from './response-stream.js';
+import { accountOfEncryptedContent, errorEvent, incompleteEvent, responseEvents } from './response-stream.js';
 import type { RouteHandler } from './route.js';
 import type { RequestContext } from './state.js';
 
@@ -132,6 +132,22 @@ export const responsesRoute: RouteHandler = {
 
     let written = 0;
     for (const event of events) {
+      if (fault?.stallAfterEvents === written) {
+        await stallUntilClosed(res, state.closing);
+        return;
+      }
+      if (fault?.endAfterEvents === written) {
+        res.end();
+        return;
+      }
+      if (fault?.errorEvent && (fault.errorEvent.afterEvents ?? 0) === written) {
+        res.end(errorEvent(fault.errorEvent.code, fault.errorEvent.message ?? `Simulated ${fault.errorEvent.code}`, written));
+        return;
+      }
+      if (fault?.incomplete && (fault.incomplete.afterEvents ?? 2) === written) {
+        res.end(incompleteEvent(body.model, fault.incomplete.reason, written));
+        return;
+      }
       if (written > 0 && fault?.delayBodyMs) await delay(fault.delayBodyMs, state.closing);
       if (fault?.resetMidStream && written === EVENTS_BEFORE_RESET) {
         // Cut the TCP connection without a final chunk, as a dropped proxy connection does.

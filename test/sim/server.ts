@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { replacesAnswer, type FaultEffect } from './faults.js';
-import { delay, lowercaseHeaders, parseRequestBody, readRequestBody, sendChallenge, sendJson, sendText } from './http.js';
+import { delay, lowercaseHeaders, parseRequestBody, readRequestBody, sendChallenge, sendJson, sendText, stallUntilClosed } from './http.js';
 import type { RouteHandler } from './route.js';
 import { deviceTokenRoute, devicePageRoute, userCodeRoute } from './routes-device.js';
 import { authorizeRoute, tokenRoute } from './routes-oauth.js';
@@ -63,6 +63,12 @@ async function applyFaultPrelude(ctx: RequestContext, route: SimRoute, fault: Fa
   if (replacesAnswer(fault)) {
     const body = fault.body ?? DEFAULT_FAULT_BODY;
     const contentType = res.getHeader('content-type') ?? (isJson(body) ? 'application/json' : 'text/plain; charset=utf-8');
+    if (fault.stallBody) {
+      res.writeHead(fault.status ?? 500, { 'content-type': String(contentType), 'content-length': String(Buffer.byteLength(body)) });
+      res.flushHeaders();
+      await stallUntilClosed(res, ctx.state.closing);
+      return true;
+    }
     sendText(res, fault.status ?? 500, body, { 'content-type': String(contentType) });
     return true;
   }

@@ -91,6 +91,35 @@ export interface FaultRule {
   responseFailed?: boolean;
   /** 403 Cloudflare challenge: HTML body and `cf-mitigated: challenge`. */
   challenge?: boolean;
+  /**
+   * With `status`/`body`: send the headers, then hold the body back until the client gives up (a
+   * 429 or 5xx whose body never comes, as a stuck proxy does).
+   */
+  stallBody?: boolean;
+  /**
+   * responses: after this many SSE events, go silent with the connection open until the client
+   * gives up. 0 stalls before the first event. (The codex CLI gives a stream 300 s of silence
+   * before it calls it dead, codex-rs `stream_idle_timeout_ms`: silence is a failure it expects.)
+   */
+  stallAfterEvents?: number;
+  /**
+   * responses: after this many SSE events, end the stream cleanly without a terminal event. A
+   * stream that closes before `response.completed` is a failure, not an answer (PROTOCOL.md §8;
+   * codex-rs: "stream closed before response.completed").
+   */
+  endAfterEvents?: number;
+  /**
+   * responses: a top-level `{"type":"error","code","message"}` event after `afterEvents` events
+   * (default 0: the first event), then the end of the stream (PROTOCOL.md §8: the real backend
+   * sends these, e.g. with `usage_limit_reached` or `server_is_overloaded`).
+   */
+  errorEvent?: { code: string; message?: string; afterEvents?: number };
+  /**
+   * responses: `response.incomplete` with this reason after `afterEvents` events (default 2: after
+   * `response.created` and `response.in_progress`, before any output), then the end of the stream
+   * (PROTOCOL.md §8; codex-rs treats it as a failed turn).
+   */
+  incomplete?: { reason: string; afterEvents?: number };
 }
 
 export type UsageRouteMode = 'ok' | '403-json' | '403-challenge' | '404' | '500';

@@ -13,6 +13,7 @@ import type { DoctorJson } from '../json-schemas.js';
 import { statusView } from '../status-view.js';
 import { fetchBypasses } from '../../plugin/fetch-bypass.js';
 import { findPluginSpec, openCodeConfigCandidates, parseJsonc } from './opencode-config.js';
+import { formatRelative } from '../render/time.js';
 
 export type Check = DoctorJson['checks'][number];
 
@@ -166,8 +167,14 @@ export function checkAccounts(context: CliContext, store: AccountStore, data: St
   if (!data) return [];
   const view = statusView(data, store.filePath, context.clock.now());
   const attention = view.accounts.filter((account) => account.advice !== null && account.state !== 'cooling-down');
-  if (attention.length === 0) return data.accounts.length > 0 ? [ok('accounts', 'No account needs attention.')] : [];
-  return attention.map((account) =>
+  const checks = attention.map((account) =>
     (account.state === 'relogin-required' ? fail : warn)(`account ${account.alias}`, `${account.alias} needs attention: ${account.state}${account.reason ? ` (${account.reason})` : ''}.`, account.advice!),
   );
+  if (attention.length === 0 && data.accounts.length > 0) checks.push(ok('accounts', 'No account needs attention.'));
+  // The last reason each account was passed over or failed, so a flaky account shows without a debug log.
+  for (const account of view.accounts) {
+    if (account.lastError === null || attention.includes(account)) continue;
+    checks.push(ok(`account ${account.alias}`, `last error ${formatRelative(account.lastError.at, view.now)}: ${account.lastError.message}`));
+  }
+  return checks;
 }

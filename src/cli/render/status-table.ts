@@ -80,6 +80,10 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
     }
     if (account.credits) notes.push(palette.dim(`credits: ${account.credits.unlimited ? 'unlimited' : (account.credits.balance ?? 'yes')}`));
     if (notes.length > 0) lines.push(`  ${notes.join('   ')}`);
+    if (account.lastError) {
+      const line = `last error ${formatRelative(account.lastError.at, view.now)}: ${account.lastError.message}`;
+      wrap(line, options.width - 4).forEach((part, index) => lines.push(`${index === 0 ? '  ' : '    '}${palette.dim(part)}`));
+    }
     if (account.advice) {
       const tone = account.state === 'relogin-required' ? 'bad' : 'warn';
       wrap(`! ${account.advice}`, options.width - 4).forEach((line, index) => lines.push(`${index === 0 ? '  ' : '    '}${paint(palette, tone, line)}`));
