@@ -2,6 +2,7 @@ import type { Strategy } from '../config/config.js';
 import type { Account, StoreData } from '../store/schema.js';
 import { availableAgainAt, exclusionsOf, isEligible, type EligibilityContext, type Exclusion } from './exclusion.js';
 import { percentLeftOf, soonestResetOf } from './headroom.js';
+import { atLimitEdge, paceOf } from './pace.js';
 
 export interface ChoiceRequest {
   now: number;
@@ -26,7 +27,13 @@ export interface RotationMemory {
   lastRoundRobinId?: string;
 }
 
-export type ChoiceReason = 'pinned' | 'session' | 'most-headroom' | 'round-robin';
+/**
+ * Why this account: a pin; the session's own account; the most quota at risk of expiring unused
+ * (`pace`, for a session that needs an account); the same for a session whose account was left at the
+ * edge of a limit by its last reply (`limit-edge`); the most headroom (`sticky`, `least-used`); or the
+ * next in turn.
+ */
+export type ChoiceReason = 'pinned' | 'session' | 'most-at-risk' | 'limit-edge' | 'most-headroom' | 'round-robin';
 
 export interface AccountVerdict {
   account: Account;
@@ -81,6 +88,41 @@ function pickMostHeadroom(accounts: readonly Account[], request: ChoiceRequest, 
   return best;
 }
 
+/**
+ * In one pass, the usable account whose quota is most at risk of expiring unused (see {@link paceOf});
+ * accounts at the edge of a limit ({@link atLimitEdge}) last; ties go to today's ranking (most
+ * headroom, soonest reset, used longest ago). Allocates nothing.
+ */
+function pickMostAtRisk(accounts: readonly Account[], request: ChoiceRequest, context: EligibilityContext): Account | undefined {
+  const { now, snapshotStaleAfterMs } = context;
+  let best: Account | undefined;
+  let bestPace = -1;
+  let bestLeft = -1;
+  let bestReset = Number.POSITIVE_INFINITY;
+  let bestUsedAt = 0;
+  for (const account of accounts) {
+    if (!usable(account, request, context)) continue;
+    // An account at the edge of a limit comes last: chosen only when no other can serve.
+    const pace = atLimitEdge(account, now, snapshotStaleAfterMs) ? -0.5 : paceOf(account, now, snapshotStaleAfterMs);
+    if (pace < bestPace) continue;
+    const left = percentLeftOf(account, now, snapshotStaleAfterMs);
+    if (pace === bestPace) {
+      if (left < bestLeft) continue;
+      if (left === bestLeft) {
+        const reset = soonestResetOf(account, now, snapshotStaleAfterMs);
+        const usedAt = account.stats.lastUsedAt ?? 0;
+        if (reset > bestReset || (reset === bestReset && usedAt >= bestUsedAt)) continue;
+      }
+    }
+    best = account;
+    bestPace = pace;
+    bestLeft = left;
+    bestReset = soonestResetOf(account, now, snapshotStaleAfterMs);
+    bestUsedAt = account.stats.lastUsedAt ?? 0;
+  }
+  return best;
+}
+
 /** The next usable account after the one handed out last, in store order. */
 function pickRoundRobin(accounts: readonly Account[], request: ChoiceRequest, context: EligibilityContext, lastId: string | undefined): Account | undefined {
   const lastIndex = lastId === undefined ? -1 : accounts.findIndex((account) => account.id === lastId);
@@ -120,16 +162,28 @@ export function chooseAccount(data: StoreData, request: ChoiceRequest, memory: R
     return { ok: false, verdicts, firstAvailableAt: verdicts[0]?.availableAt, pinnedAlias: pinned.alias };
   }
 
-  if (settings.strategy === 'sticky' && memory.sessionAccountId !== undefined) {
+  const { strategy } = settings;
+  if ((strategy === 'pace' || strategy === 'sticky') && memory.sessionAccountId !== undefined) {
     const current = data.accounts.find((account) => account.id === memory.sessionAccountId);
-    if (current && usable(current, request, context)) return { ok: true, account: current, reason: 'session' };
+    if (current && usable(current, request, context)) {
+      if (strategy === 'sticky' || !atLimitEdge(current, request.now, settings.snapshotStaleAfterMs)) return { ok: true, account: current, reason: 'session' };
+      // Its last reply left it at the edge of a window: the next request there would most likely be
+      // refused. Move now if another account can serve; stay if none can.
+      const chosen = pickMostAtRisk(data.accounts, request, context) ?? current;
+      return { ok: true, account: chosen, reason: chosen === current ? 'session' : 'limit-edge' };
+    }
   }
 
-  const chosen =
-    settings.strategy === 'round-robin'
-      ? pickRoundRobin(data.accounts, request, context, memory.lastRoundRobinId)
-      : pickMostHeadroom(data.accounts, request, context);
-  if (chosen) return { ok: true, account: chosen, reason: settings.strategy === 'round-robin' ? 'round-robin' : 'most-headroom' };
+  if (strategy === 'round-robin') {
+    const chosen = pickRoundRobin(data.accounts, request, context, memory.lastRoundRobinId);
+    if (chosen) return { ok: true, account: chosen, reason: 'round-robin' };
+  } else if (strategy === 'pace') {
+    const chosen = pickMostAtRisk(data.accounts, request, context);
+    if (chosen) return { ok: true, account: chosen, reason: 'most-at-risk' };
+  } else {
+    const chosen = pickMostHeadroom(data.accounts, request, context);
+    if (chosen) return { ok: true, account: chosen, reason: 'most-headroom' };
+  }
 
   const verdicts = explain(data.accounts, request, context);
   const firstAvailableAt = verdicts.find((verdict) => verdict.availableAt !== undefined)?.availableAt;
