@@ -3,7 +3,7 @@
  * load, over several seeds, against an upper bound no policy can beat. Prints the table (mean ± sd over
  * seeds) and whether the targets hold. A benchmark, not a test: it always exits 0.
  *
- * Run: node --import tsx bench/week/run.ts [--seeds 5] [--scenario "3 plus"] [--loads 1,1.3] [--markdown]
+ * Run: node --import tsx bench/week/run.ts [--seeds 8] [--scenario "3 plus"] [--loads 1,1.3] [--markdown]
  */
 import { parseArgs } from 'node:util';
 import { generateDemand } from './demand.js';
@@ -16,7 +16,7 @@ const POLICIES: readonly PolicyName[] = ['pace', 'sticky', 'round-robin', 'least
 
 const { values } = parseArgs({
   options: {
-    seeds: { type: 'string', default: '5' },
+    seeds: { type: 'string', default: '8' },
     scenario: { type: 'string' },
     loads: { type: 'string' },
     markdown: { type: 'boolean', default: false },

@@ -118,10 +118,15 @@ export function simulateWeek(policy: PolicyName, setup: WeekSetup, demand: Deman
   const selection = { pauseAtPercent: parameters.pauseAtPercent, snapshotStaleAfter: parameters.snapshotStaleAfterMs, usageRefreshInterval: parameters.usageRefreshIntervalMs };
 
   /** The clairvoyant reference reads the backend's truth before every choice. */
+  const seen = quotas.map(() => ({ signature: '', at: -Infinity }));
   const seeTruth = () => {
     for (let index = 0; index < quotas.length; index++) {
       const quota = quotas[index]!;
       quota.advance(now);
+      // Unchanged numbers need no new snapshot until it would start to age.
+      const signature = quota.headerSignature(now);
+      if (signature === seen[index]!.signature && now - seen[index]!.at < RATE_LIMIT_REFRESH_MS) continue;
+      seen[index] = { signature, at: now };
       record(data, ids[index]!, snapshotsFromUsageReply(quota.usageReply(now, setup.plans[index]!), now));
     }
   };

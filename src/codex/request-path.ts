@@ -20,7 +20,7 @@ import { ReloginRequiredError } from '../tokens/errors.js';
 import type { TokenKeeper } from '../tokens/token-keeper.js';
 import { snapshotsFromHeaders } from '../usage/rate-limit-headers.js';
 import { classifyReply } from './classify-response.js';
-import { passedOver, type AttemptRecord } from './decision-record.js';
+import { chosenBecause, passedOver, type AttemptRecord } from './decision-record.js';
 import { buildCodexHeaders, readSessionId } from './codex-headers.js';
 import { errorResponse } from './error-response.js';
 import { burstCooldownMs, decideFailover, serverBackoffMs, type AccountMark } from './failover-policy.js';
@@ -347,12 +347,9 @@ export class CodexRequestPath {
   #logDecision(model: string | undefined, sessionId: string | undefined, reason: string, attempts: AttemptRecord[], message?: string): void {
     const { config, logger, clock, store } = this.options;
     if (config.logLevel !== 'debug') return;
-    const others = passedOver(store.peek(), attempts, {
-      now: clock.now(),
-      model,
-      pauseAtPercent: config.pauseAtPercent,
-      snapshotStaleAfterMs: config.snapshotStaleAfter,
-    });
-    logger.debug('request routed', { model, session: sessionId, reason, attempts, others, explanation: message });
+    const context = { now: clock.now(), model, pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter };
+    const others = passedOver(store.peek(), attempts, context);
+    const because = chosenBecause(store.peek(), attempts, reason, context);
+    logger.debug('request routed', { model, session: sessionId, reason, because, attempts, others, explanation: message });
   }
 }
