@@ -2,7 +2,7 @@ import type { Strategy } from '../config/config.js';
 import type { Account, StoreData } from '../store/schema.js';
 import { availableAgainAt, exclusionsOf, isEligible, type EligibilityContext, type Exclusion } from './exclusion.js';
 import { percentLeftOf, soonestResetOf } from './headroom.js';
-import { atLimitEdge, paceOf } from './pace.js';
+import { atLimitEdge, riskScoreOf } from './pace.js';
 
 export interface ChoiceRequest {
   now: number;
@@ -88,37 +88,31 @@ function pickMostHeadroom(accounts: readonly Account[], request: ChoiceRequest, 
   return best;
 }
 
+/** Today's ranking, for a tie in pace: more headroom, then the sooner reset, then used longer ago. */
+function beatsOnTie(challenger: Account, holder: Account, now: number, staleAfterMs: number): boolean {
+  const left = percentLeftOf(challenger, now, staleAfterMs) - percentLeftOf(holder, now, staleAfterMs);
+  if (left !== 0) return left > 0;
+  const reset = soonestResetOf(challenger, now, staleAfterMs) - soonestResetOf(holder, now, staleAfterMs);
+  if (reset !== 0 && !Number.isNaN(reset)) return reset < 0;
+  return (challenger.stats.lastUsedAt ?? 0) < (holder.stats.lastUsedAt ?? 0);
+}
+
 /**
- * In one pass, the usable account whose quota is most at risk of expiring unused (see {@link paceOf});
+ * In one pass, the usable account whose quota is most at risk of expiring unused (see {@link riskScoreOf});
  * accounts at the edge of a limit ({@link atLimitEdge}) last; ties go to today's ranking (most
  * headroom, soonest reset, used longest ago). Allocates nothing.
  */
 function pickMostAtRisk(accounts: readonly Account[], request: ChoiceRequest, context: EligibilityContext): Account | undefined {
   const { now, snapshotStaleAfterMs } = context;
   let best: Account | undefined;
-  let bestPace = -1;
-  let bestLeft = -1;
-  let bestReset = Number.POSITIVE_INFINITY;
-  let bestUsedAt = 0;
+  let bestScore = Number.NEGATIVE_INFINITY;
   for (const account of accounts) {
     if (!usable(account, request, context)) continue;
-    // An account at the edge of a limit comes last: chosen only when no other can serve.
-    const pace = atLimitEdge(account, now, snapshotStaleAfterMs) ? -0.5 : paceOf(account, now, snapshotStaleAfterMs);
-    if (pace < bestPace) continue;
-    const left = percentLeftOf(account, now, snapshotStaleAfterMs);
-    if (pace === bestPace) {
-      if (left < bestLeft) continue;
-      if (left === bestLeft) {
-        const reset = soonestResetOf(account, now, snapshotStaleAfterMs);
-        const usedAt = account.stats.lastUsedAt ?? 0;
-        if (reset > bestReset || (reset === bestReset && usedAt >= bestUsedAt)) continue;
-      }
-    }
+    const score = riskScoreOf(account, now, snapshotStaleAfterMs);
+    if (score < bestScore) continue;
+    if (score === bestScore && best !== undefined && !beatsOnTie(account, best, now, snapshotStaleAfterMs)) continue;
     best = account;
-    bestPace = pace;
-    bestLeft = left;
-    bestReset = soonestResetOf(account, now, snapshotStaleAfterMs);
-    bestUsedAt = account.stats.lastUsedAt ?? 0;
+    bestScore = score;
   }
   return best;
 }

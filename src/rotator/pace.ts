@@ -97,3 +97,29 @@ export function atLimitEdge(account: Account, now: number, staleAfterMs: number)
   const weekly = account.usage.weekly;
   return weekly !== undefined && !isSnapshotStale(weekly, now, staleAfterMs) && planWeight(account.plan) * (100 - weekly.usedPercent) < WEEKLY_EDGE_UNITS;
 }
+
+/** The score of an account at the edge of a limit: below every other, so it is chosen only when nothing else can serve. */
+export const EDGE_SCORE = -0.5;
+
+/**
+ * What the pace strategy ranks new sessions by, in one read of each snapshot: {@link EDGE_SCORE} for an
+ * account {@link atLimitEdge}, else {@link paceOf}. The same numbers as those two (a table test holds
+ * them together), written out without repeated lookups: it runs for every account on every new session.
+ */
+export function riskScoreOf(account: Account, now: number, staleAfterMs: number): number {
+  const { fiveHour, weekly } = account.usage;
+  const fiveHourUsed = fiveHour !== undefined && !isSnapshotStale(fiveHour, now, staleAfterMs) ? fiveHour.usedPercent : undefined;
+  if (fiveHourUsed !== undefined && fiveHourUsed >= 100 - FIVE_HOUR_EDGE_POINTS) return EDGE_SCORE;
+  const weight = planWeight(account.plan);
+  const weeklyFresh = weekly !== undefined && !isSnapshotStale(weekly, now, staleAfterMs);
+  if (weeklyFresh && weight * (100 - weekly.usedPercent) < WEEKLY_EDGE_UNITS) return EDGE_SCORE;
+  if (weekly?.resetsAt === undefined || weekly.resetsAt <= now) {
+    const used = Math.max(fiveHourUsed ?? 0, weeklyFresh ? weekly!.usedPercent : 0);
+    return (weight * Math.max(0, 100 - used)) / 100 / WEEK_HOURS;
+  }
+  const unitsLeft = (weight * Math.max(0, 100 - weekly.usedPercent)) / 100;
+  const hours = Math.max(MIN_HOURS_TO_RESET, (weekly.resetsAt - now) / HOUR_MS);
+  const left = 100 - (fiveHourUsed ?? 0);
+  const room = fiveHourUsed === undefined || left >= FIVE_HOUR_ROOM_POINTS ? 1 : Math.max(MIN_FIVE_HOUR_ROOM, left / FIVE_HOUR_ROOM_POINTS);
+  return (unitsLeft / hours) * room;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atLimitEdge, fiveHourRoom, paceDetailOf, paceOf, WEEK_HOURS } from '../../src/rotator/pace.js';
+import { atLimitEdge, EDGE_SCORE, fiveHourRoom, paceDetailOf, paceOf, riskScoreOf, WEEK_HOURS } from '../../src/rotator/pace.js';
 import { DEFAULT_PLAN_WEIGHT, PLAN_WEIGHTS, planWeight } from '../../src/rotator/plan-weights.js';
 import type { Account } from '../../src/store/schema.js';
 import { HOUR, MINUTE, NOW, routingAccount, snapshot } from '../support/routing-accounts.js';
@@ -105,5 +105,37 @@ describe('atLimitEdge', () => {
     ['nothing known', 'plus', () => undefined, false],
   ])('%s: %s', (_, plan, edit, expected) => {
     expect(atLimitEdge(account(plan, edit), NOW, STALE_AFTER)).toBe(expected);
+  });
+});
+
+describe('riskScoreOf (the hot-path form)', () => {
+  it('gives the same score as atLimitEdge and paceOf together, over a grid of plans and windows', () => {
+    const fiveHours = [undefined, snapshot(0), snapshot(50), snapshot(75), snapshot(97), snapshot(98), snapshot(100), snapshot(99, { observedAt: NOW - 3 * HOUR })];
+    const weeklies = [
+      undefined,
+      weekly(0, 100),
+      weekly(60, 10),
+      weekly(98, 50),
+      weekly(99, 50),
+      weekly(100, 3),
+      snapshot(30, { windowMinutes: 10_080, resetsAt: NOW - MINUTE }),
+      snapshot(30, { windowMinutes: 10_080, resetsAt: NOW + 20 * HOUR, observedAt: NOW - 5 * HOUR }),
+      snapshot(99.5, { windowMinutes: 10_080, resetsAt: NOW + 20 * HOUR, observedAt: NOW - 5 * HOUR }),
+    ];
+    let compared = 0;
+    for (const plan of ['plus', 'pro', 'free', undefined]) {
+      for (const fiveHour of fiveHours) {
+        for (const weeklyWindow of weeklies) {
+          const subject = account(plan, (a) => {
+            if (fiveHour) a.usage.fiveHour = fiveHour;
+            if (weeklyWindow) a.usage.weekly = weeklyWindow;
+          });
+          const expected = atLimitEdge(subject, NOW, STALE_AFTER) ? EDGE_SCORE : paceOf(subject, NOW, STALE_AFTER);
+          expect(riskScoreOf(subject, NOW, STALE_AFTER), JSON.stringify({ plan, fiveHour, weeklyWindow })).toBeCloseTo(expected, 12);
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBe(4 * 8 * 9);
   });
 });
