@@ -55,7 +55,8 @@ export function layOutAccounts(scenario: Scenario, parameters: WeekParameters, s
   for (const account of scenario.accounts) {
     const weight = parameters.planWeights[account.plan] ?? 1;
     const weekly = parameters.plusWeeklyUnits * weight;
-    const firstReset = random.uniform(0.02, 1) * WEEK;
+    // Whole seconds, as the backend reports resets; the upper bound splits the week at the same instant.
+    const firstReset = Math.ceil((random.uniform(0.02, 1) * WEEK) / 1000) * 1000;
     const elapsedShare = 1 - firstReset / WEEK;
     setup.plans.push(account.plan);
     setup.weeklyUnits.push(weekly);
@@ -149,9 +150,12 @@ export function simulateWeek(policy: PolicyName, setup: WeekSetup, demand: Deman
   const route = (event: TurnEvent): boolean => {
     const session = demand.sessions[event.session]!;
     const turn = session.turns[event.turn]!;
-    if (policy === 'clairvoyant-pace') seeTruth();
     const tried = new Set<string>();
     for (;;) {
+      // Every request takes a moment: snapshots of one instant would not replace each other (the store keeps
+      // the first of equal observation times), so turns routed together get distinct times.
+      now += 1;
+      if (policy === 'clairvoyant-pace') seeTruth();
       const request: ChoiceRequest = { now: clock.now(), model: MODEL, sessionId: session.id, tried };
       const choice: Choice = rotator.choose(data, request);
       if (!choice.ok) {
@@ -200,7 +204,7 @@ export function simulateWeek(policy: PolicyName, setup: WeekSetup, demand: Deman
   for (;;) {
     const next = events.pop();
     if (!next || next.at >= parameters.horizonMs) break;
-    now = next.at;
+    now = Math.max(now, next.at);
     const event = next.event;
     if (event.kind === 'refresh') {
       for (const id of selectAccountsToRefresh(data, clock.now(), selection)) {
