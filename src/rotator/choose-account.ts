@@ -162,9 +162,12 @@ export function chooseAccount(data: StoreData, request: ChoiceRequest, memory: R
     if (current && usable(current, request, context)) {
       if (strategy === 'sticky' || !atLimitEdge(current, request.now, settings.snapshotStaleAfterMs)) return { ok: true, account: current, reason: 'session' };
       // Its last reply left it at the edge of a window: the next request there would most likely be
-      // refused. Move now if another account can serve; stay if none can.
-      const chosen = pickMostAtRisk(data.accounts, request, context) ?? current;
-      return { ok: true, account: chosen, reason: chosen === current ? 'session' : 'limit-edge' };
+      // refused. Move now if another account can serve and is not at an edge itself; else stay.
+      const elsewhere = pickMostAtRisk(data.accounts, request, context);
+      if (elsewhere && elsewhere !== current && !atLimitEdge(elsewhere, request.now, settings.snapshotStaleAfterMs)) {
+        return { ok: true, account: elsewhere, reason: 'limit-edge' };
+      }
+      return { ok: true, account: current, reason: 'session' };
     }
   }
 

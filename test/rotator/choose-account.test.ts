@@ -179,6 +179,16 @@ describe('chooseAccount: pace', () => {
     expect(choice.ok && choice.reason).toBe('session');
   });
 
+  it('does not move a session from one account at the edge of a limit to another', () => {
+    const data = storeOf([
+      routingAccount('also-edge', (a) => ((a.usage.fiveHour = snapshot(99)), (a.usage.weekly = weeklyWindow(0, 2)))),
+      routingAccount('home', (a) => ((a.usage.fiveHour = snapshot(98)), (a.usage.weekly = weeklyWindow(50, 100)))),
+    ]);
+    const choice = choosePace(data, { sessionId: 's' }, { sessionAccountId: data.accounts[1]!.id });
+    expect(chosenAlias(choice)).toBe('home');
+    expect(choice.ok && choice.reason).toBe('session');
+  });
+
   it('sends a new session to an account at the edge of a limit only when nothing else can serve', () => {
     const edge = routingAccount('edge', (a) => ((a.usage.weekly = weeklyWindow(99, 1)), (a.plan = 'plus')));
     const data = storeOf([edge, routingAccount('calm', (a) => (a.usage.weekly = weeklyWindow(90, 160)))]);
