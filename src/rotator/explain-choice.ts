@@ -15,13 +15,12 @@ export function formatPace(pace: number): string {
   return `${pace >= 10 ? pace.toFixed(1) : pace.toFixed(pace >= 0.1 ? 2 : 3)} units/h`;
 }
 
-/** The numbers behind a pace, in words: `24.0 units left (pro ×10, 76% left) over 31h until its weekly reset`. */
+/** The numbers behind a pace, in words: `24.0 units left (pro ×10), weekly reset in 1d 7h`. */
 export function describePace(account: Account, detail: PaceDetail): string {
-  const plan = `${account.plan ?? 'plan unknown'} ×${detail.weight}`;
-  const units = `${detail.unitsLeft.toFixed(1)} units left (${plan})`;
+  const units = `${detail.unitsLeft.toFixed(1)} units left (${account.plan ?? 'plan unknown'} ×${detail.weight})`;
   if (detail.basis === 'no-weekly-reset') return `${units}, weekly reset unknown: counted as a week away`;
-  const room = detail.fiveHourRoom < 1 ? `; 5-hour window nearly full: ×${detail.fiveHourRoom.toFixed(2)}` : '';
-  return `${units} over ${formatDuration(Math.round(detail.hoursToReset * HOUR_MS))} until its weekly reset${room}`;
+  const room = detail.fiveHourRoom < 1 ? `, 5h window nearly full: ×${detail.fiveHourRoom.toFixed(2)}` : '';
+  return `${units}, weekly reset in ${formatDuration(Math.round(detail.hoursToReset * HOUR_MS))}${room}`;
 }
 
 /** One account as a new session would see it: its rank among the eligible, or why it is out. */

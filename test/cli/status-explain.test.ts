@@ -40,11 +40,12 @@ describe('status --explain', () => {
     expect(result.code).toBe(0);
     const text = result.stdout;
     expect(text).toContain('Routing (strategy pace):');
-    expect(text).toContain('A new session now goes to home: its quota is the most at risk of expiring unused.');
-    expect(text).toMatch(/> home: 0\.10 units\/h, 0\.5 units left \(plus ×1\) over (4h 59m|5h) until its weekly reset/);
-    expect(text).toMatch(/ {3}work: 0\.060 units\/h, 9\.0 units left \(pro ×10\)/);
+    expect(text).toContain('A new session now goes to home: its quota is the most at risk\n  of expiring unused.');
+    expect(text).toMatch(/> home: 0\.10 units\/h, 50% headroom\n {6}0\.5 units left \(plus ×1\), weekly reset in (4h 59m|5h)\n/);
+    expect(text).toMatch(/ {3}work: 0\.060 units\/h, 90% headroom\n {6}9\.0 units left \(pro ×10\), weekly reset in /);
     expect(text).toMatch(/- spare: out \(5h limit \(100% used\) until/);
     expect(text.indexOf('home:')).toBeLessThan(text.indexOf('work:'));
+    for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
   });
 
   it('refuses --explain together with --json', async () => {

@@ -33,7 +33,7 @@ describe('describeChoiceReason', () => {
   it.each([
     ['pinned', /^the pinned account$/],
     ['session', /^the session's own account/],
-    ['most-at-risk', /^the account whose quota is most at risk of expiring unused \(0\.10 units\/h: 0\.5 units left \(plus ×1\) over 5h until its weekly reset\)$/],
+    ['most-at-risk', /^the account whose quota is most at risk of expiring unused \(0\.10 units\/h: 0\.5 units left \(plus ×1\), weekly reset in 5h\)$/],
     ['limit-edge', /^the session's account was left at the edge of a limit/],
     ['most-headroom', /^the account with the most headroom \(50% left\)$/],
     ['round-robin', /^the next account in turn$/],

@@ -20,7 +20,7 @@ function statusCommand(name: 'status' | 'list'): Command {
         'Usage is as last observed; `refresh` fetches it now.',
       options: [
         '--json          print the status as JSON',
-        '--explain       also say where a new session would go now and why (each account\'s pace or why it is out)',
+        '--explain       also say where a new session would go now, and why',
         ...(name === 'status' ? ['--watch         redraw in place until Ctrl-C', '--interval D    how often --watch redraws (default 5s)'] : []),
       ],
       examples: [`opencode-multi-auth ${name}`, ...(name === 'status' ? ['opencode-multi-auth status --watch --interval 10s'] : [])],
