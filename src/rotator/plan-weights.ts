@@ -26,8 +26,11 @@ export const PLAN_WEIGHTS: Readonly<Record<string, number>> = {
 
 export const DEFAULT_PLAN_WEIGHT = 1;
 
+/** The table as a Map: a keyed lookup on the hot path (a plain object's dynamic key lookup is slower there). */
+const WEIGHT_BY_PLAN: ReadonlyMap<string, number> = new Map(Object.entries(PLAN_WEIGHTS));
+
 /** The weight of a plan as the token claim (`chatgpt_plan_type`) or the usage reply names it. */
 export function planWeight(plan: string | undefined): number {
   if (plan === undefined) return DEFAULT_PLAN_WEIGHT;
-  return PLAN_WEIGHTS[plan] ?? PLAN_WEIGHTS[plan.toLowerCase()] ?? DEFAULT_PLAN_WEIGHT;
+  return WEIGHT_BY_PLAN.get(plan) ?? WEIGHT_BY_PLAN.get(plan.toLowerCase()) ?? DEFAULT_PLAN_WEIGHT;
 }
