@@ -22,7 +22,7 @@ import { snapshotsFromHeaders } from '../usage/rate-limit-headers.js';
 import { DeadlineError } from '../http/deadline-error.js';
 import { sendWithDeadlines, type Deadlines, type TimedReply } from '../http/http-client.js';
 import { classifyReply, type ReplyVerdict } from './classify-response.js';
-import { passedOver, type AttemptRecord } from './decision-record.js';
+import { chosenBecause, passedOver, type AttemptRecord } from './decision-record.js';
 import { buildCodexHeaders, readSessionId } from './codex-headers.js';
 import { errorResponse } from './error-response.js';
 import type { RoutingEventListener } from './routing-events.js';
@@ -372,12 +372,9 @@ export class CodexRequestPath {
   #logDecision(model: string | undefined, sessionId: string | undefined, reason: string, attempts: AttemptRecord[], message?: string): void {
     const { config, logger, clock, store } = this.options;
     if (config.logLevel !== 'debug') return;
-    const others = passedOver(store.peek(), attempts, {
-      now: clock.now(),
-      model,
-      pauseAtPercent: config.pauseAtPercent,
-      snapshotStaleAfterMs: config.snapshotStaleAfter,
-    });
-    logger.debug('request routed', { model, session: sessionId, reason, attempts, others, explanation: message });
+    const context = { now: clock.now(), model, pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter };
+    const others = passedOver(store.peek(), attempts, context);
+    const because = chosenBecause(store.peek(), attempts, reason, context);
+    logger.debug('request routed', { model, session: sessionId, reason, because, attempts, others, explanation: message });
   }
 }

@@ -5,7 +5,7 @@ import { parseDuration } from './duration.js';
 
 export const ENV_PREFIX = 'OPENCODE_MULTI_AUTH_';
 
-export const STRATEGIES = ['sticky', 'round-robin', 'least-used'] as const;
+export const STRATEGIES = ['pace', 'sticky', 'round-robin', 'least-used'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
@@ -125,8 +125,9 @@ export const SETTINGS = {
     name: 'STRATEGY',
     accepts: STRATEGIES.join(', '),
     schema: z.enum(STRATEGIES),
-    fallback: (): Strategy => 'sticky',
-    description: '`sticky` keeps a session on its account (warm prompt cache); `round-robin` spreads requests; `least-used` picks the most headroom every time.',
+    fallback: (): Strategy => 'pace',
+    description:
+      '`pace` keeps a session on its account (warm prompt cache) and sends a new one where quota is most at risk of expiring unused (weekly units left per hour until reset); `sticky` keeps sessions too but sends a new one to the most headroom in percent; `round-robin` spreads requests; `least-used` picks the most headroom every time.',
   }),
   pauseAtPercent: setting({
     name: 'PAUSE_AT_PERCENT',

@@ -1,3 +1,4 @@
+import { describeChoiceReason } from '../rotator/explain-choice.js';
 import type { Strategy } from '../config/config.js';
 import type { Choice, ChoiceReason, ChoiceSettings } from '../rotator/choose-account.js';
 import { exclusionsOf, type EligibilityContext } from '../rotator/exclusion.js';
@@ -85,6 +86,9 @@ function inWords(choice: Choice, data: StoreData, settings: ChoiceSettings, now:
         return lastUsedAlias ? `round-robin: the next in turn after ${lastUsedAlias}` : 'round-robin: the first in turn';
       case 'most-headroom':
         return `most headroom: ${left}% left${withOthers ? othersInWords(data, account, context) : ''}`;
+      case 'most-at-risk':
+      case 'limit-edge':
+        return `${describeChoiceReason(reason, account, now, settings.snapshotStaleAfterMs)}${withOthers ? othersInWords(data, account, context) : ''}`;
     }
   })();
   return { accountId: account.id, alias: account.alias, reason, why: redact(why) };

@@ -24,6 +24,7 @@ afterEach(async () => {
 /** The decision records the plugin logged, parsed. */
 function decisions(fx: RequestPathFixture): {
   reason: string;
+  because?: string;
   attempts: { account: string; status?: number; outcome: string }[];
   others: { account: string; why: string }[];
   explanation?: string;
@@ -346,6 +347,9 @@ describe('request path: decision log', () => {
     // The record also says why the accounts it did not try were passed over.
     expect(records[1]!.others).toEqual([{ account: 'spare', why: 'eligible, not chosen' }]);
     expect(records[2]!.others.find((other) => other.account === 'work')?.why).toMatch(/^5h limit \(100% used\) until /);
+    // And why the account that served was chosen.
+    expect(records[0]!.because).toMatch(/^the account whose quota is most at risk of expiring unused \(/);
+    expect(records[2]!.because).toMatch(/^the account whose quota is most at risk of expiring unused \(.* units\/h: /);
 
     const stored = await fx.storedData();
     const tokens = tokensSeenBySimulator(fx);

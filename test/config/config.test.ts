@@ -14,7 +14,7 @@ describe('readConfig', () => {
       codexBaseUrl: 'https://chatgpt.com/backend-api',
       authIssuer: 'https://auth.openai.com',
       refreshQueueConcurrency: 5,
-      strategy: 'sticky',
+      strategy: 'pace',
       pauseAtPercent: 100,
       snapshotStaleAfter: 2 * 3_600_000,
       usageRefreshInterval: 5 * 60_000,
@@ -45,7 +45,7 @@ describe('readConfig', () => {
     ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', '21', 'a whole number from 1 to 20', 5],
     ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', 'five', 'a whole number from 1 to 20', 5],
     ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', '2.5', 'a whole number from 1 to 20', 5],
-    ['OPENCODE_MULTI_AUTH_STRATEGY', 'random', 'sticky, round-robin, least-used', 'sticky'],
+    ['OPENCODE_MULTI_AUTH_STRATEGY', 'random', 'pace, sticky, round-robin, least-used', 'pace'],
     ['OPENCODE_MULTI_AUTH_CODEX_BASE_URL', 'ftp://example.com', 'an http(s) URL', 'https://chatgpt.com/backend-api'],
     ['OPENCODE_MULTI_AUTH_SNAPSHOT_STALE_AFTER', '10s', 'a duration from 1m to 7d', 2 * 3_600_000],
   ])('reports %s=%j naming the variable, the value and what is accepted, and keeps the default', (variable, value, accepts, fallback) => {

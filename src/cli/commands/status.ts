@@ -4,6 +4,7 @@ import type { Command } from '../command.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { withStore } from '../open-store.js';
+import { renderRoutingExplanation } from '../render/routing-explanation.js';
 import { renderStatus } from '../render/status-table.js';
 import { statusView } from '../status-view.js';
 
@@ -12,19 +13,21 @@ function statusCommand(name: 'status' | 'list'): Command {
     name,
     help: {
       brief: name === 'status' ? 'show accounts, usage and state (--watch to follow)' : 'show accounts, usage and state',
-      usage: `${name} [--json]${name === 'status' ? ' [--watch [--interval 5s]]' : ''}`,
+      usage: `${name} [--json | --explain]${name === 'status' ? ' [--watch [--interval 5s]]' : ''}`,
       summary:
         'Shows every account: alias, email, plan, state (active, cooling down until, new sign-in needed and why, ' +
         'disabled, pinned), 5-hour and weekly usage with their reset times, and when it was last used. ' +
         'Usage is as last observed; `refresh` fetches it now.',
       options: [
         '--json          print the status as JSON',
+        '--explain       also say where a new session would go now, and why',
         ...(name === 'status' ? ['--watch         redraw in place until Ctrl-C', '--interval D    how often --watch redraws (default 5s)'] : []),
       ],
       examples: [`opencode-multi-auth ${name}`, ...(name === 'status' ? ['opencode-multi-auth status --watch --interval 10s'] : [])],
     },
     options: {
       json: { type: 'boolean' },
+      explain: { type: 'boolean' },
       ...(name === 'status' ? { watch: { type: 'boolean' as const }, interval: { type: 'string' as const } } : {}),
     },
     async run(context, args) {
@@ -35,13 +38,17 @@ function statusCommand(name: 'status' | 'list'): Command {
       const intervalMs = intervalText === undefined ? 5_000 : parseDuration(intervalText);
       if (intervalMs === undefined || intervalMs < 500) throw new UsageError(`--interval ${intervalText} is not a duration of at least 500ms (e.g. 5s).`, name);
       if (watch && flag(args, 'json')) throw new UsageError('--watch and --json do not go together; run `status --json` repeatedly instead.', name);
+      const explain = flag(args, 'explain');
+      if (explain && flag(args, 'json')) throw new UsageError('--explain prints text; leave out --json.', name);
       return withStore(context, async (store, data) => {
         if (flag(args, 'json')) {
           writeJson(context.stdout, statusView(data, store.filePath, context.clock.now()));
           return 0;
         }
-        const draw = (current: typeof data) =>
-          renderStatus(statusView(current, store.filePath, context.clock.now()), { palette: context.palette, width: context.width });
+        const draw = (current: typeof data) => [
+          ...renderStatus(statusView(current, store.filePath, context.clock.now()), { palette: context.palette, width: context.width }),
+          ...(explain ? ['', ...renderRoutingExplanation(current, context.clock.now(), context.config, context.palette)] : []),
+        ];
         if (!watch) {
           for (const line of draw(data)) writeLine(context.stdout, line);
           return 0;

@@ -3,6 +3,7 @@ import { el, text } from './dom.js';
 import { timeSpan, type PageClock } from './page-clock.js';
 
 const STRATEGY_WORDS: Record<ServingView['strategy'], string> = {
+  pace: 'pace: a session stays on its account while it can serve; a new one takes the account whose weekly quota is most at risk of expiring unused',
   sticky: 'sticky: a session stays on its account while it can serve',
   'round-robin': 'round-robin: each request goes to the next account in turn',
   'least-used': 'least-used: every request goes to the account with the most headroom',
