@@ -122,12 +122,13 @@ describe('dashboard in Chromium', () => {
 
   it('says who serves a new session now and why, with the rotator’s own reason', async () => {
     const next = page.locator('.next-account');
-    // spare has the most headroom but needs a sign-in; work (60% left) beats home (25% left).
+    // The default strategy is pace: spare needs a sign-in, and work (a pro account with most of
+    // its weekly quota left) has more at risk of expiring unused than home.
     expect(await next.getAttribute('data-account-id')).toBe(world.ids.work);
-    expect(await next.getAttribute('data-reason')).toBe('most-headroom');
+    expect(await next.getAttribute('data-reason')).toBe('most-at-risk');
     const words = await next.innerText();
     expect(words).toContain('A new session goes to work');
-    expect(words).toContain('most headroom: 60% left');
+    expect(words).toContain('the account whose quota is most at risk of expiring unused');
     expect(words).toContain('home: 25% left');
     expect(words).toContain('spare: needs a new sign-in: refresh_token_reused');
     expect(await card('work').locator('.serving-line').innerText()).toBe('next for new sessions · serving 1 session (1 live)');
@@ -144,7 +145,7 @@ describe('dashboard in Chromium', () => {
     expect(await onSpare.locator('.session-account').innerText()).toBe('spare');
     expect(await onSpare.getAttribute('data-moves')).toBe('true');
     expect(await onSpare.locator('.session-next-account').innerText()).toBe('work');
-    expect(await onSpare.locator('.why').innerText()).toMatch(/^spare cannot serve \(needs a new sign-in: refresh_token_reused.*\); moves to work \(most headroom: 60% left\)$/);
+    expect(await onSpare.locator('.why').innerText()).toMatch(/^spare cannot serve \(needs a new sign-in: refresh_token_reused.*\); moves to work \(the account whose quota is most at risk of expiring unused .*\)$/);
     // An hour-old session is recent, not live; it stays on home.
     expect(await session(SESSION_ON_HOME).getAttribute('data-live')).toBe('false');
     expect(await session(SESSION_ON_HOME).locator('.session-next-account').innerText()).toBe('home');

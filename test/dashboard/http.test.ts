@@ -77,9 +77,9 @@ describe('GET /api/state', () => {
 describe('who serves now', () => {
   it('answers with the account a new session gets and follows sessions the plugin records in another process', async () => {
     const first = (await call(world.dashboard, 'GET', '/api/state')).json();
-    expect(first.serving).toMatchObject({ strategy: 'sticky', newSession: { alias: 'work', reason: 'most-headroom' }, sessions: [] });
+    expect(first.serving).toMatchObject({ strategy: 'pace', newSession: { alias: 'work', reason: 'most-at-risk' }, sessions: [] });
     // No usage observed yet: both look fresh, and the tie goes to the account used longest ago (store order here).
-    expect(first.serving.newSession.why).toBe('most headroom: 100% left (home: 100% left)');
+    expect(first.serving.newSession.why).toMatch(/^the account whose quota is most at risk of expiring unused \(.*\) \(home: 100% left\)$/);
 
     const plugin = new AccountStore({ dir: world.dir });
     await plugin.load();
