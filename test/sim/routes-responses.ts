@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { authenticateBackend, claimedBackendAccount } from './backend-auth.js';
 import type { FaultEffect } from './faults.js';
 import { delay, sendJson, writeChunk } from './http.js';
+import { sendModelNotSupported } from './catalog.js';
+import { familyOfModel } from './families.js';
 import { rateLimitHeaders } from './quota-replies.js';
 import { accountOfEncryptedContent, responseEvents } from './response-stream.js';
 import type { RouteHandler } from './route.js';
@@ -76,12 +78,9 @@ export const responsesRoute: RouteHandler = {
       sendJson(res, 400, { detail: 'Store must be set to false' });
       return;
     }
-    if (account.unsupportedModels.has(body.model)) {
-      sendJson(
-        res,
-        400,
-        invalidRequest(`The '${body.model}' model is not supported when using Codex with a ChatGPT account.`),
-      );
+    // A model outside the account's own catalog is refused like an unsupported one (PROTOCOL.md §8).
+    if (account.unsupportedModels.has(body.model) || !account.catalog.some((entry) => entry.slug === body.model)) {
+      sendModelNotSupported(res, body.model);
       return;
     }
     if (foreignEncryptedContent(body.input, accountId)) {
@@ -95,9 +94,16 @@ export const responsesRoute: RouteHandler = {
       return;
     }
 
-    const blocking = account.quota.blockingWindow();
-    if (blocking) {
+    // A family's model spends the family's quota; the account-wide limit still applies to it (the
+    // stricter reading: nothing says a family frees a model from the account's own limit).
+    const family = familyOfModel(account.families, body.model);
+    const accountBlocking = account.quota.blockingWindow();
+    const familyBlocking = accountBlocking ? undefined : family?.quota.blockingWindow();
+    if (accountBlocking || familyBlocking) {
       const now = state.clock.now();
+      const [quota, window, active] = accountBlocking
+        ? [account.quota, accountBlocking, undefined]
+        : [family!.quota, familyBlocking!, family];
       sendJson(
         res,
         429,
@@ -106,20 +112,21 @@ export const responsesRoute: RouteHandler = {
             type: 'usage_limit_reached',
             message: 'The usage limit has been reached',
             plan_type: account.identity.plan,
-            resets_at: Math.ceil(account.quota.window(blocking).resetsAt / 1000),
+            resets_at: Math.ceil(quota.window(window).resetsAt / 1000),
           },
         },
-        { ...rateLimitHeaders(account, now), 'x-codex-active-limit': 'codex' },
+        rateLimitHeaders(account, now, active),
       );
       return;
     }
 
-    account.quota.charge(account.cost);
+    if (family) family.quota.charge(family.cost);
+    else account.quota.charge(account.cost);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       'x-request-id': `req_${Math.random().toString(36).slice(2)}`,
-      ...rateLimitHeaders(account, state.clock.now()),
+      ...rateLimitHeaders(account, state.clock.now(), family),
     });
     res.flushHeaders();
 
