@@ -12,6 +12,19 @@ export const WindowJsonSchema = z.object({
   source: z.string(),
 });
 
+/** A limit family's usage on one account (PROTOCOL.md §8): its own windows, and its 429 cooldown. */
+export const FamilyJsonSchema = z.object({
+  /** The limit id, e.g. `codex_bengalfox`. */
+  id: z.string(),
+  /** Its display name, e.g. `GPT-5.3-Codex-Spark`; null when not seen yet. */
+  limitName: z.string().nullable(),
+  fiveHour: WindowJsonSchema.nullable(),
+  weekly: WindowJsonSchema.nullable(),
+  /** Until when its models are out on this account after its 429; null when they are not. */
+  outUntil: z.number().nullable(),
+});
+export type FamilyJson = z.infer<typeof FamilyJsonSchema>;
+
 export const AccountJsonSchema = z.object({
   id: z.string(),
   alias: z.string(),
@@ -25,7 +38,12 @@ export const AccountJsonSchema = z.object({
   reason: z.string().nullable(),
   /** What to do about it, when something is needed. */
   advice: z.string().nullable(),
-  usage: z.object({ fiveHour: WindowJsonSchema.nullable(), weekly: WindowJsonSchema.nullable() }),
+  usage: z.object({
+    fiveHour: WindowJsonSchema.nullable(),
+    weekly: WindowJsonSchema.nullable(),
+    /** Limit families of their own over some models, by id. */
+    families: z.array(FamilyJsonSchema),
+  }),
   lastUsedAt: z.number().nullable(),
   origin: z.string(),
 });

@@ -1,5 +1,5 @@
 import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
-import type { AccountJson, StatusJson } from './json-schemas.js';
+import type { AccountJson, FamilyJson, StatusJson } from './json-schemas.js';
 import { accountState, attentionAdvice } from './render/account-state.js';
 
 function windowJson(snapshot: WindowSnapshot | undefined, now: number): AccountJson['usage']['fiveHour'] {
@@ -12,6 +12,22 @@ function windowJson(snapshot: WindowSnapshot | undefined, now: number): AccountJ
     observedAt: snapshot.observedAt ?? null,
     source: snapshot.source,
   };
+}
+
+/** The account's limit families, by id: usage windows and a 429 cooldown still running. */
+function familiesJson(account: Account, now: number): FamilyJson[] {
+  const ids = new Set([...Object.keys(account.usage.additional ?? {}), ...Object.keys(account.health.familyCooldowns ?? {})]);
+  return [...ids].sort().map((id) => {
+    const family = account.usage.additional?.[id];
+    const cooldown = account.health.familyCooldowns?.[id];
+    return {
+      id,
+      limitName: family?.limitName ?? null,
+      fiveHour: windowJson(family?.fiveHour, now),
+      weekly: windowJson(family?.weekly, now),
+      outUntil: cooldown && cooldown.until > now ? cooldown.until : null,
+    };
+  });
 }
 
 export function accountJson(account: Account, data: StoreData, now: number): AccountJson {
@@ -27,7 +43,11 @@ export function accountJson(account: Account, data: StoreData, now: number): Acc
     until: state.until ?? null,
     reason: state.reason ?? null,
     advice: attentionAdvice(account, state) ?? null,
-    usage: { fiveHour: windowJson(account.usage.fiveHour, now), weekly: windowJson(account.usage.weekly, now) },
+    usage: {
+      fiveHour: windowJson(account.usage.fiveHour, now),
+      weekly: windowJson(account.usage.weekly, now),
+      families: familiesJson(account, now),
+    },
     lastUsedAt: account.stats.lastUsedAt ?? null,
     origin: account.origin,
   };

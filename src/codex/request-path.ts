@@ -12,13 +12,13 @@ import {
   markWorkspaceDeactivated,
   recordError,
   recordRequestServed,
-  recordSnapshot,
   rememberSession,
 } from '../store/mutations.js';
 import type { Account, StoreData } from '../store/schema.js';
 import { ReloginRequiredError } from '../tokens/errors.js';
 import type { TokenKeeper } from '../tokens/token-keeper.js';
-import { snapshotsFromHeaders } from '../usage/rate-limit-headers.js';
+import { ReplyRateLimitRecorder } from '../usage/reply-rate-limits.js';
+import { extendFamilyCooldown } from '../usage/usage-mutations.js';
 import { classifyReply } from './classify-response.js';
 import { passedOver, type AttemptRecord } from './decision-record.js';
 import { buildCodexHeaders, readSessionId } from './codex-headers.js';
@@ -45,9 +45,6 @@ export interface ModelRequest {
   headers: Headers;
   signal?: AbortSignal | null;
 }
-
-/** Unchanged rate-limit headers are recorded again after this long, so their snapshot stays fresh. */
-const RATE_LIMIT_REFRESH_MS = 60_000;
 
 /** How many sessions with foreign reasoning are remembered; the oldest is forgotten first. */
 const REMEMBERED_FOREIGN_SESSIONS = 1_000;
@@ -109,14 +106,14 @@ function forwardedHeaders(headers: Headers): Headers {
  */
 export class CodexRequestPath {
   readonly #burstStreaks = new Map<string, number>();
-  /** Per account, the rate-limit headers last recorded and when: unchanged ones are not parsed and stored again. */
-  readonly #lastRateLimits = new Map<string, { signature: string; at: number }>();
+  readonly #rateLimits: ReplyRateLimitRecorder;
   /** Sessions whose history holds reasoning from an account they left: stripped up front from then on. */
   readonly #foreignReasoningSessions = new Set<string>();
   readonly #url: string;
 
   constructor(private readonly options: RequestPathOptions) {
     this.#url = `${options.config.codexBaseUrl}/codex/responses`;
+    this.#rateLimits = new ReplyRateLimitRecorder(options.store);
   }
 
   /** Routes one request. The caller has just brought the store's view up to date (PluginRuntime.readiness). */
@@ -189,7 +186,7 @@ export class CodexRequestPath {
       }
 
       const now = clock.now();
-      this.#recordRateLimitHeaders(account.id, response.headers, now);
+      this.#rateLimits.record(account.id, response, now, model);
       if (response.ok) {
         this.#burstStreaks.delete(account.id);
         const moved = sessionId !== undefined && this.options.rotator.sessionAccount(sessionId, this.options.store.peek()) !== account.id;
@@ -289,24 +286,10 @@ export class CodexRequestPath {
     this.#mark(account.id, mark, now);
   }
 
-  #recordRateLimitHeaders(accountId: string, headers: Headers, now: number): void {
-    // Most replies repeat the last numbers; re-recording them only matters to keep the snapshot fresh.
-    const signature = `${headers.get('x-codex-primary-used-percent')}|${headers.get('x-codex-secondary-used-percent')}|${headers.get('x-codex-primary-reset-at')}|${headers.get('x-codex-secondary-reset-at')}`;
-    const last = this.#lastRateLimits.get(accountId);
-    if (last && last.signature === signature && now - last.at < RATE_LIMIT_REFRESH_MS) return;
-    this.#lastRateLimits.set(accountId, { signature, at: now });
-    const observation = snapshotsFromHeaders(headers, now);
-    const { fiveHour, weekly } = observation;
-    if (!fiveHour && !weekly) return;
-    this.options.store.defer((data) => {
-      if (fiveHour) recordSnapshot(data, accountId, 'fiveHour', fiveHour);
-      if (weekly) recordSnapshot(data, accountId, 'weekly', weekly);
-    });
-  }
-
   #mark(accountId: string, mark: AccountMark, now: number): void {
     this.options.store.defer((data: StoreData) => {
       if (mark.cooldownUntil !== undefined) extendCooldown(data, accountId, mark.cooldownUntil, mark.reason);
+      if (mark.familyCooldown) extendFamilyCooldown(data, accountId, mark.familyCooldown.family, mark.familyCooldown.until, mark.reason);
       if (mark.workspaceDeactivatedUntil !== undefined) markWorkspaceDeactivated(data, accountId, mark.workspaceDeactivatedUntil);
       if (mark.unsupportedModel) markModelUnsupported(data, accountId, mark.unsupportedModel.model, mark.unsupportedModel.until);
       if (mark.reloginRequired) markReloginRequired(data, accountId, mark.reason, now);

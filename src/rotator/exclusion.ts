@@ -1,4 +1,5 @@
 import type { Account, WindowSnapshot } from '../store/schema.js';
+import type { ModelFamily } from '../usage/limit-families.js';
 import { isSnapshotStale } from '../usage/staleness.js';
 import { WINDOW_KINDS, type WindowKind } from '../usage/windows.js';
 
@@ -10,6 +11,10 @@ export type Exclusion =
   | { kind: 'cooldown'; until: number; reason: string }
   | { kind: 'model-unsupported'; model: string; until: number }
   | { kind: 'usage-limit'; window: WindowKind; usedPercent: number; resetsAt?: number }
+  /** The request's model is under a limit family that is out on this account (its 429, or its usage). */
+  | { kind: 'family-limit'; family: ModelFamily; until?: number; window?: WindowKind; usedPercent?: number }
+  /** The account's model catalog does not have the request's model. */
+  | { kind: 'model-not-in-catalog'; model: string }
   | { kind: 'already-tried' }
   | { kind: 'not-pinned'; pinnedAlias: string };
 
@@ -17,6 +22,8 @@ export interface EligibilityContext {
   now: number;
   /** The model of the request; unsupported-model marks only apply to it. */
   model?: string;
+  /** The limit family the model is under (see src/usage/limit-families.ts); undefined: the account-wide limit only. */
+  family?: ModelFamily;
   /** A window at or above this percent used pauses the account. */
   pauseAtPercent: number;
   /** A snapshot observed longer ago than this no longer pauses the account. */
@@ -43,6 +50,30 @@ const usageCheck: Check = (account, context) => {
   return binding;
 };
 
+/** The model's family out on this account: a 429 cooldown first, else the binding family window. */
+const familyCheck: Check = (account, context) => {
+  const { family, now } = context;
+  if (!family) return undefined;
+  const cooldown = account.health.familyCooldowns?.[family.id];
+  if (cooldown && cooldown.until > now) return { kind: 'family-limit', family, until: cooldown.until };
+  const windows = account.usage.additional?.[family.id];
+  if (!windows) return undefined;
+  let binding: Extract<Exclusion, { kind: 'family-limit' }> | undefined;
+  for (const window of WINDOW_KINDS) {
+    const snapshot = windows[window];
+    if (!windowPauses(snapshot, context)) continue;
+    if (binding && (binding.until === undefined || (snapshot!.resetsAt !== undefined && snapshot!.resetsAt <= binding.until))) continue;
+    binding = { kind: 'family-limit', family, window, usedPercent: snapshot!.usedPercent, until: snapshot!.resetsAt };
+  }
+  return binding;
+};
+
+/** An account whose catalog has been read offers exactly the models in it (hidden ones too). */
+function lacksModel(account: Account, model: string | undefined): boolean {
+  if (model === undefined || !account.catalog) return false;
+  return !account.catalog.models.some((entry) => entry.slug === model);
+}
+
 /** Most fundamental first: what needs a person, then what passes with time. */
 const CHECKS: readonly Check[] = [
   (account) => (account.enabled ? undefined : { kind: 'disabled' }),
@@ -58,12 +89,14 @@ const CHECKS: readonly Check[] = [
     health.cooldownUntil !== undefined && health.cooldownUntil > now
       ? { kind: 'cooldown', until: health.cooldownUntil, reason: health.cooldownReason ?? 'cooling down' }
       : undefined,
+  (account, { model }) => (lacksModel(account, model) ? { kind: 'model-not-in-catalog', model: model! } : undefined),
   ({ health }, { now, model }) => {
     if (model === undefined || !health.unsupportedModels) return undefined;
     const until = health.unsupportedModels[model];
     return until !== undefined && until > now ? { kind: 'model-unsupported', model, until } : undefined;
   },
   usageCheck,
+  familyCheck,
 ];
 
 function windowPauses(snapshot: WindowSnapshot | undefined, context: EligibilityContext): boolean {
@@ -89,7 +122,13 @@ export function isEligible(account: Account, context: EligibilityContext): boole
     const until = health.unsupportedModels[context.model];
     if (until !== undefined && until > now) return false;
   }
-  return !windowPauses(account.usage.fiveHour, context) && !windowPauses(account.usage.weekly, context);
+  if (lacksModel(account, context.model)) return false;
+  if (windowPauses(account.usage.fiveHour, context) || windowPauses(account.usage.weekly, context)) return false;
+  if (!context.family) return true;
+  const cooldown = health.familyCooldowns?.[context.family.id];
+  if (cooldown && cooldown.until > now) return false;
+  const windows = account.usage.additional?.[context.family.id];
+  return !windows || (!windowPauses(windows.fiveHour, context) && !windowPauses(windows.weekly, context));
 }
 
 /** Every reason the account cannot serve now, most fundamental first. */
@@ -118,6 +157,10 @@ export function availableAgainAt(exclusions: readonly Exclusion[]): number | und
       case 'usage-limit':
         if (exclusion.resetsAt === undefined) return undefined;
         latest = Math.max(latest ?? 0, exclusion.resetsAt);
+        break;
+      case 'family-limit':
+        if (exclusion.until === undefined) return undefined;
+        latest = Math.max(latest ?? 0, exclusion.until);
         break;
       case 'already-tried':
         break;

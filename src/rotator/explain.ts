@@ -3,6 +3,7 @@ import { WINDOW_LABELS } from '../usage/windows.js';
 import type { AccountVerdict, Choice } from './choose-account.js';
 import { QUOTA_COOLDOWN_REASON } from '../codex/failover-policy.js';
 import type { Exclusion } from './exclusion.js';
+import { familyLabel } from '../usage/limit-families.js';
 
 /** `14:32` today, `Mon 14:32` within a week, else the date; always with how long from now. */
 export function formatMoment(at: number, now: number): string {
@@ -33,6 +34,14 @@ export function describeExclusion(exclusion: Exclusion, now: number): string {
         ? `${label} limit (${percent}% used)`
         : `${label} limit (${percent}% used) until ${formatMoment(exclusion.resetsAt, now)}`;
     }
+    case 'family-limit': {
+      const label = familyLabel(exclusion.family);
+      const usage = exclusion.window === undefined ? 'limit reached' : `limit (${Math.round(exclusion.usedPercent ?? 100)}% of ${WINDOW_LABELS[exclusion.window]} used)`;
+      const until = exclusion.until === undefined ? '' : ` until ${formatMoment(exclusion.until, now)}`;
+      return `${label} ${usage}${until}; its other models still work`;
+    }
+    case 'model-not-in-catalog':
+      return `its model catalog has no ${exclusion.model}`;
     case 'already-tried':
       return 'failed for this request';
     case 'not-pinned':

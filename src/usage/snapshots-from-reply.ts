@@ -1,5 +1,6 @@
 import type { Credits } from '../store/schema.js';
-import { placeWindow, windowFromParts, type UsageObservation, type WindowPair } from './rate-limit-headers.js';
+import { normalizeLimitId } from './limit-families.js';
+import { placeWindow, windowFromParts, type FamilyWindows, type UsageObservation, type WindowPair } from './rate-limit-headers.js';
 import type { CreditsReply, RateLimitReply, UsageReply, UsageWindowReply } from './usage-response.js';
 
 const orUndefined = (value: number | null | undefined): number | undefined => (value == null ? undefined : value);
@@ -51,13 +52,17 @@ export function snapshotsFromUsageReply(reply: UsageReply, observedAt: number): 
   if (main.weekly) observation.weekly = main.weekly;
   const credits = creditsFromReply(reply.credits, observedAt);
   if (credits) observation.credits = credits;
+  // A family is keyed by its limit id (`metered_feature`, as the codex CLI does), named by `limit_name`.
   for (const limit of reply.additional_rate_limits ?? []) {
-    const name = limit.limit_name ?? limit.metered_feature;
-    if (!name) continue;
-    const pair = pairFromRateLimit(limit.rate_limit, observedAt);
-    if (!pair.fiveHour && !pair.weekly) continue;
-    (observation.additional ??= {})[name] = pair;
+    const idSource = limit.metered_feature ?? limit.limit_name;
+    if (!idSource) continue;
+    const id = normalizeLimitId(idSource);
+    const family: FamilyWindows = pairFromRateLimit(limit.rate_limit, observedAt);
+    if (limit.limit_name) family.limitName = limit.limit_name;
+    if (!family.fiveHour && !family.weekly && !family.limitName) continue;
+    (observation.additional ??= {})[id] = family;
   }
+  if (Array.isArray(reply.additional_rate_limits)) observation.completeFamilies = true;
   if (reply.plan_type) observation.planType = reply.plan_type;
   return observation;
 }

@@ -5,6 +5,7 @@ import type { Account } from '../../src/store/schema.js';
 import { HOUR, MINUTE, NOW, routingAccount, snapshot } from '../support/routing-accounts.js';
 
 const STALE_AFTER = 2 * HOUR;
+const SPARK = { id: 'codex_bengalfox', limitName: 'GPT-5.3-Codex-Spark' };
 
 function context(fields: Partial<EligibilityContext> = {}): EligibilityContext {
   return { now: NOW, model: 'gpt-5.4', pauseAtPercent: 100, snapshotStaleAfterMs: STALE_AFTER, ...fields };
@@ -118,6 +119,58 @@ const ROWS: Row[] = [
     name: 'a 100% snapshot with neither observedAt nor resetsAt pauses',
     account: routingAccount('a', (a) => (a.usage.fiveHour = snapshot(100, { observedAt: undefined, resetsAt: undefined }))),
     expected: ['usage-limit'],
+  },
+  {
+    name: "a spent limit family excludes a request for its model (its 429 cooldown)",
+    account: routingAccount('a', (a) => (a.health.familyCooldowns = { codex_bengalfox: { until: NOW + HOUR, reason: 'x' } })),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: ['family-limit'],
+  },
+  {
+    name: "a family's fresh 100% window excludes a request for its model",
+    account: routingAccount('a', (a) => (a.usage.additional = { codex_bengalfox: { fiveHour: snapshot(100) } })),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: ['family-limit'],
+  },
+  {
+    name: "a spent family leaves the account's other models alone",
+    account: routingAccount('a', (a) => {
+      a.health.familyCooldowns = { codex_bengalfox: { until: NOW + HOUR, reason: 'x' } };
+      a.usage.additional = { codex_bengalfox: { fiveHour: snapshot(100) } };
+    }),
+    context: { model: 'gpt-5.4' },
+    expected: [],
+  },
+  {
+    name: "a family's stale 100% window and an expired family cooldown no longer exclude",
+    account: routingAccount('a', (a) => {
+      a.health.familyCooldowns = { codex_bengalfox: { until: NOW - 1, reason: 'x' } };
+      a.usage.additional = { codex_bengalfox: { fiveHour: snapshot(100, { resetsAt: NOW - 1 }) } };
+    }),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: [],
+  },
+  {
+    name: "another family's spent limit does not exclude this family's model",
+    account: routingAccount('a', (a) => (a.health.familyCooldowns = { codex_other: { until: NOW + HOUR, reason: 'x' } })),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: [],
+  },
+  {
+    name: "the account-wide limit still excludes a family's model",
+    account: routingAccount('a', (a) => (a.usage.fiveHour = snapshot(100))),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: ['usage-limit'],
+  },
+  {
+    name: 'an account whose catalog lacks the model is excluded',
+    account: routingAccount('a', (a) => (a.catalog = { models: [{ slug: 'gpt-5.5', visibility: 'list' }], checkedAt: NOW })),
+    expected: ['model-not-in-catalog'],
+  },
+  {
+    name: 'an account whose catalog has the model, even hidden, is not excluded',
+    account: routingAccount('a', (a) => (a.catalog = { models: [{ slug: 'gpt-5.4', visibility: 'hide' }], checkedAt: NOW })),
+    expected: [],
   },
   {
     name: 'every reason is listed, most fundamental first',

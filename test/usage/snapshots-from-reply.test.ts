@@ -53,17 +53,23 @@ describe('snapshotsFromUsageReply', () => {
       expected: { credits: { hasCredits: true, unlimited: false, balance: '3.5', observedAt: NOW } },
     },
     {
-      name: 'keeps additional limits by name, falling back to the metered feature',
+      name: 'keeps limit families by metered_feature (the limit id) with limit_name as display name, falling back to the name',
       reply: {
         additional_rate_limits: [
-          { limit_name: 'codex_other', rate_limit: { primary_window: window(20, 604_800) } },
+          { limit_name: 'GPT-5.3-Codex-Spark', metered_feature: 'codex_bengalfox', rate_limit: { primary_window: window(100, 18_000) } },
+          { limit_name: 'codex-other', rate_limit: { primary_window: window(20, 604_800) } },
           { metered_feature: 'images', rate_limit: { secondary_window: window(70, 18_000) } },
           { rate_limit: { primary_window: window(1, 18_000) } },
         ],
       },
       expected: {
+        completeFamilies: true,
         additional: {
-          codex_other: { weekly: { usedPercent: 20, windowMinutes: 10_080, observedAt: NOW, source: 'usage-endpoint' } },
+          codex_bengalfox: {
+            fiveHour: { usedPercent: 100, windowMinutes: 300, observedAt: NOW, source: 'usage-endpoint' },
+            limitName: 'GPT-5.3-Codex-Spark',
+          },
+          codex_other: { weekly: { usedPercent: 20, windowMinutes: 10_080, observedAt: NOW, source: 'usage-endpoint' }, limitName: 'codex-other' },
           images: { fiveHour: { usedPercent: 70, windowMinutes: 300, observedAt: NOW, source: 'usage-endpoint' } },
         },
       },
