@@ -73,9 +73,13 @@ export function describeNoEligibleAccount(choice: Extract<Choice, { ok: false }>
   if (choice.verdicts.length === 0) {
     return 'No ChatGPT account is set up for opencode-multi-auth-codex. Run `opencode-multi-auth login` to add one.';
   }
+  const notInCatalog = choice.verdicts.every((verdict) => verdict.exclusions.some((exclusion) => exclusion.kind === 'model-not-in-catalog'));
+  const missing = choice.verdicts[0]?.exclusions.find((exclusion) => exclusion.kind === 'model-not-in-catalog');
   const head = choice.pinnedAlias
     ? `Pinned account ${choice.pinnedAlias} cannot serve (unpin with \`opencode-multi-auth unpin\`)`
-    : 'No eligible account';
+    : notInCatalog && missing?.kind === 'model-not-in-catalog'
+      ? `No account offers ${missing.model} (no account's model catalog has it; pick another model)`
+      : 'No eligible account';
   const list = choice.verdicts.map((verdict) => describeVerdict(verdict, now)).join(', ');
   const first = choice.verdicts.find((verdict) => verdict.availableAt === choice.firstAvailableAt);
   const tail =
