@@ -40,7 +40,7 @@ describe('specsFromCatalogs: the model list from the accounts catalogs', () => {
 
   it('only enabled accounts with a catalog speak for the list', () => {
     const catalog = { models: [listed('gpt-5.4')], checkedAt: 1 };
-    expect(listedCatalogs([{ enabled: true, catalog }, { enabled: false, catalog: { models: [listed('x')], checkedAt: 1 } }, { enabled: true }])).toEqual([catalog.models]);
+    expect(listedCatalogs([{ enabled: true, catalog }, { enabled: false, catalog: { models: [listed('x')] } }, { enabled: true }])).toEqual([catalog.models]);
   });
 });
 
