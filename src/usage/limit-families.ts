@@ -65,9 +65,13 @@ export function familyOfModel(data: StoreData, model: string | undefined): Model
     const limitName = familyLimitName(data, learned);
     return limitName === undefined ? { id: learned } : { id: learned, limitName };
   }
+  // Runs on every request for a model no reply has placed yet: no allocation, cheapest test first.
   for (const account of data.accounts) {
-    for (const [id, family] of Object.entries(account.usage.additional ?? {})) {
-      if (family.limitName !== undefined && slugOfLimitName(family.limitName) === model) return { id, limitName: family.limitName };
+    const families = account.usage.additional;
+    if (!families) continue;
+    for (const id in families) {
+      const limitName = families[id]!.limitName;
+      if (limitName !== undefined && limitName.length === model.length && slugOfLimitName(limitName) === model) return { id, limitName };
     }
   }
   return undefined;

@@ -6,15 +6,14 @@ import { learnModelFamily, recordObservation } from './usage-mutations.js';
 /** Unchanged rate-limit headers are recorded again after this long, so their snapshot stays fresh. */
 export const RATE_LIMIT_REFRESH_MS = 60_000;
 
-/** The headers that change when a reply's limits do; joined, they tell an unchanged reply from a new one. */
+/**
+ * The headers that change when a reply's limits do. Named family headers are left out on purpose:
+ * a family's numbers only move on its own turns, where the unnamed slots carry them (and the
+ * active limit says so); anything else is caught by the re-record after {@link RATE_LIMIT_REFRESH_MS}.
+ * A few `get`s, not a walk over every header: this runs on every reply.
+ */
 function signatureOf(headers: Headers): string {
-  let signature = '';
-  headers.forEach((value, name) => {
-    if (name.startsWith('x-') && (name.endsWith('-used-percent') || name.endsWith('-reset-at') || name.endsWith('-active-limit'))) {
-      signature += `${name}=${value};`;
-    }
-  });
-  return signature;
+  return `${headers.get('x-codex-active-limit')}|${headers.get('x-codex-primary-used-percent')}|${headers.get('x-codex-secondary-used-percent')}|${headers.get('x-codex-primary-reset-at')}|${headers.get('x-codex-secondary-reset-at')}`;
 }
 
 /**
