@@ -182,8 +182,8 @@ export function snapshotsFromHeaders(
     const additional = (observation.additional ??= {});
     const entry = (additional[owner] ??= {});
     // The family's own named headers win over the unnamed slots; they say the same on a family turn.
-    if (family !== MAIN_FAMILY || !entry.fiveHour) placeOver(entry, 'fiveHour', pair.fiveHour, family !== MAIN_FAMILY);
-    if (family !== MAIN_FAMILY || !entry.weekly) placeOver(entry, 'weekly', pair.weekly, family !== MAIN_FAMILY);
+    placeOver(entry, 'fiveHour', pair.fiveHour, family !== MAIN_FAMILY);
+    placeOver(entry, 'weekly', pair.weekly, family !== MAIN_FAMILY);
     if (raw.limitName !== undefined) entry.limitName = raw.limitName;
   }
   const credits = creditsFromHeaders(headers, observedAt);
