@@ -20,6 +20,8 @@ export const FamilyJsonSchema = z.object({
   limitName: z.string().nullable(),
   fiveHour: WindowJsonSchema.nullable(),
   weekly: WindowJsonSchema.nullable(),
+  /** A 30-day window of its own; absent or null when it has none. */
+  monthly: WindowJsonSchema.nullable().optional(),
   /** Until when its models are out on this account after its 429; null when they are not. */
   outUntil: z.number().nullable(),
 });
@@ -41,9 +43,17 @@ export const AccountJsonSchema = z.object({
   usage: z.object({
     fiveHour: WindowJsonSchema.nullable(),
     weekly: WindowJsonSchema.nullable(),
+    /** The free plan's single 30-day window; absent or null for other plans. */
+    monthly: WindowJsonSchema.nullable().optional(),
     /** Limit families of their own over some models, by id. */
     families: z.array(FamilyJsonSchema),
   }),
+  /** The backend said it cannot serve (`allowed: false` / `limit_reached: true`), with its reason and until when. */
+  limitReached: z.object({ reason: z.string().nullable(), until: z.number().nullable() }).nullable().optional(),
+  credits: z.object({ hasCredits: z.boolean(), unlimited: z.boolean(), balance: z.string().nullable() }).nullable().optional(),
+  /** The workspace's region (sent as `x-openai-internal-codex-residency`); null when unconstrained. */
+  residency: z.string().nullable().optional(),
+  fedramp: z.boolean().optional(),
   lastUsedAt: z.number().nullable(),
   origin: z.string(),
 });

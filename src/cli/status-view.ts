@@ -1,4 +1,5 @@
 import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
+import { readAccountRouting } from '../tokens/jwt-claims.js';
 import type { AccountJson, FamilyJson, StatusJson } from './json-schemas.js';
 import { accountState, attentionAdvice } from './render/account-state.js';
 
@@ -25,13 +26,27 @@ function familiesJson(account: Account, now: number): FamilyJson[] {
       limitName: family?.limitName ?? null,
       fiveHour: windowJson(family?.fiveHour, now),
       weekly: windowJson(family?.weekly, now),
+      monthly: windowJson(family?.monthly, now),
       outUntil: cooldown && cooldown.until > now ? cooldown.until : null,
     };
   });
 }
 
+function limitJson(account: Account, now: number): AccountJson['limitReached'] {
+  const flag = account.usage.limit;
+  if (!flag?.reached || (flag.until !== undefined && flag.until <= now)) return null;
+  return { reason: flag.reason ?? null, until: flag.until ?? null };
+}
+
+function creditsJson(account: Account): AccountJson['credits'] {
+  const credits = account.usage.credits;
+  if (!credits || (credits.hasCredits !== true && credits.unlimited !== true)) return null;
+  return { hasCredits: credits.hasCredits ?? false, unlimited: credits.unlimited ?? false, balance: credits.balance ?? null };
+}
+
 export function accountJson(account: Account, data: StoreData, now: number): AccountJson {
   const state = accountState(account, data.pin, now);
+  const routing = readAccountRouting(account.tokens);
   return {
     id: account.id,
     alias: account.alias,
@@ -46,8 +61,13 @@ export function accountJson(account: Account, data: StoreData, now: number): Acc
     usage: {
       fiveHour: windowJson(account.usage.fiveHour, now),
       weekly: windowJson(account.usage.weekly, now),
+      monthly: windowJson(account.usage.monthly, now),
       families: familiesJson(account, now),
     },
+    limitReached: limitJson(account, now),
+    credits: creditsJson(account),
+    residency: routing.residency ?? null,
+    fedramp: routing.fedramp,
     lastUsedAt: account.stats.lastUsedAt ?? null,
     origin: account.origin,
   };

@@ -14,8 +14,13 @@ export type ReplyVerdict =
   | { kind: 'plan-excludes-codex' }
   /** Any other 429: a burst limit, seconds or minutes, never hours. */
   | { kind: 'burst-limit'; retryAfterMs?: number }
-  /** 401: the access token was refused. */
-  | { kind: 'unauthorized'; code?: string }
+  /** 401: the access token was refused. `message` is the backend's own words, when it gave some. */
+  | { kind: 'unauthorized'; code?: string; message?: string }
+  /**
+   * 401 "Workspace is not authorized in this region.": the workspace is residency-locked or FedRAMP and
+   * the request did not reach it through its region. Not a token problem: a refresh cannot fix it.
+   */
+  | { kind: 'workspace-region'; message: string }
   /** 403 HTML or `cf-mitigated: challenge`: a Cloudflare challenge, usually per IP. Not an auth failure. */
   | { kind: 'challenge' }
   /** 403 JSON: the account may not use this; not proof the token is bad. */
@@ -103,6 +108,9 @@ function isChallenge(headers: Headers, body: string): boolean {
 
 const MODEL_UNSUPPORTED = /model.*(not supported|does not exist|not available|unsupported)|unsupported model/i;
 
+/** The backend's words for a request that reached a residency-locked or FedRAMP workspace from the wrong region (PROTOCOL.md §8). */
+export const WORKSPACE_REGION = /not authorized in this region/i;
+
 /**
  * Classifies a reply by status, headers and (for errors) body. Pure: the request path acts on the
  * verdict. `body` is only read for non-2xx replies.
@@ -125,7 +133,10 @@ export function classifyReply(status: number, headers: Headers, body: string, no
     if (code === 'usage_not_included') return { kind: 'plan-excludes-codex' };
     return { kind: 'burst-limit', retryAfterMs: readRetryAfterMs(headers, now) };
   }
-  if (status === 401) return { kind: 'unauthorized', code };
+  if (status === 401) {
+    if (facts?.message && WORKSPACE_REGION.test(facts.message)) return { kind: 'workspace-region', message: facts.message };
+    return { kind: 'unauthorized', code, ...(facts?.message ? { message: facts.message } : {}) };
+  }
   if (status === 403) {
     if (isChallenge(headers, body)) return { kind: 'challenge' };
     return { kind: 'forbidden', message: facts?.message };

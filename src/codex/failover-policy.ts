@@ -59,6 +59,13 @@ export const FORBIDDEN_COOLDOWN_MS = 5 * MINUTE;
 export const WORKSPACE_DEACTIVATED_MS = 30 * MINUTE;
 export const PLAN_EXCLUDES_COOLDOWN_MS = 6 * HOUR;
 export const MODEL_UNSUPPORTED_MS = 6 * HOUR;
+/**
+ * A workspace refused in this region: the headers came from its own claims, so retrying at once
+ * would fail the same way. Long enough not to pester the backend, short enough to notice a fix.
+ */
+export const WORKSPACE_REGION_COOLDOWN_MS = 30 * MINUTE;
+/** A token refused right after a successful refresh: the sign-in is alive, so this is the backend's trouble, not a dead token. */
+export const REFUSED_AFTER_REFRESH_COOLDOWN_MS = 15 * MINUTE;
 
 /** Backoff between attempts after a server-side failure: 250 ms doubling, at most 2 s. */
 export function serverBackoffMs(attempt: number): number {
@@ -100,7 +107,21 @@ export function decideFailover(verdict: ReplyVerdict, context: FailoverContext):
       };
     case 'unauthorized':
       if (!context.refreshedThisRequest) return { action: 'refresh-and-retry' };
-      return { action: 'next-account', mark: { reason: `token refused after a refresh (401${verdict.code ? ` ${verdict.code}` : ''})`, reloginRequired: true }, delayMs: 0 };
+      // The refresh just worked, so the sign-in is alive: a new one would not help. Say what the backend said.
+      return {
+        action: 'next-account',
+        mark: {
+          reason: `the backend refused a freshly refreshed token (401${verdict.code ? ` ${verdict.code}` : ''}${verdict.message ? `: ${verdict.message.slice(0, 160)}` : ''})`,
+          cooldownUntil: now + REFUSED_AFTER_REFRESH_COOLDOWN_MS,
+        },
+        delayMs: 0,
+      };
+    case 'workspace-region':
+      return {
+        action: 'next-account',
+        mark: { reason: `the backend said: ${verdict.message.slice(0, 160)}`, cooldownUntil: now + WORKSPACE_REGION_COOLDOWN_MS },
+        delayMs: 0,
+      };
     case 'challenge':
       return { action: 'next-account', mark: { reason: 'Cloudflare challenge', cooldownUntil: now + CHALLENGE_COOLDOWN_MS }, delayMs: 0 };
     case 'forbidden':

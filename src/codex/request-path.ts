@@ -24,6 +24,7 @@ import { passedOver, type AttemptRecord } from './decision-record.js';
 import { buildCodexHeaders, readSessionId } from './codex-headers.js';
 import { errorResponse } from './error-response.js';
 import { burstCooldownMs, decideFailover, serverBackoffMs, type AccountMark } from './failover-policy.js';
+import { encodeRequestBody } from './request-body.js';
 import { hasEncryptedReasoning, shapeRequestBody, withoutEncryptedReasoning, type RequestBody } from './shape-request.js';
 import { watchStreamFailure, type StreamFailure } from './watch-stream-failure.js';
 
@@ -174,7 +175,7 @@ export class CodexRequestPath {
       const deadline = attemptSignal(request.signal, this.options.config.requestTimeout);
       let response: Response;
       try {
-        response = await this.options.fetch(this.#url, { method: 'POST', headers, body: JSON.stringify(body), signal: deadline.signal });
+        response = await this.options.fetch(this.#url, { method: 'POST', headers, body: encodeRequestBody(body), signal: deadline.signal });
         deadline.headersArrived();
       } catch (error) {
         deadline.release();

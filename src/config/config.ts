@@ -75,6 +75,18 @@ export const SETTINGS = {
     fallback: () => 'https://auth.openai.com',
     description: 'The OAuth issuer used for sign-in and token refresh.',
   }),
+  callbackPorts: setting({
+    name: 'CALLBACK_PORTS',
+    accepts: 'a comma-separated list of port numbers, e.g. `1455,1457`',
+    schema: z
+      .string()
+      .regex(/^\s*\d{1,5}\s*(,\s*\d{1,5}\s*)*$/)
+      .transform((text) => text.split(',').map((item) => Number(item.trim())))
+      .pipe(z.array(z.number().int().min(1).max(65_535)).min(1)),
+    fallback: (): readonly number[] => [1455, 1457],
+    description:
+      'Ports for the browser sign-in\'s local callback, tried in order. auth.openai.com accepts only 1455 and 1457 (any other is refused with `unknown_error`), so change this only for an issuer that accepts others, such as a test server.',
+  }),
   refreshQueueConcurrency: setting({
     name: 'REFRESH_QUEUE_CONCURRENCY',
     accepts: 'a whole number from 1 to 20',
@@ -102,6 +114,14 @@ export const SETTINGS = {
     schema: integer(1, 100),
     fallback: () => 100,
     description: 'An account is left out while any usage window is at or above this percent used.',
+  }),
+  useCredits: setting({
+    name: 'USE_CREDITS',
+    accepts: '`true` or `false`',
+    schema: z.enum(['true', 'false', '1', '0']).transform((text) => text === 'true' || text === '1'),
+    fallback: () => false,
+    description:
+      'Whether an account with purchased credits stays eligible past its usage limit. Off by default: working past the limit spends the owner\'s money.',
   }),
   snapshotStaleAfter: setting({
     name: 'SNAPSHOT_STALE_AFTER',

@@ -67,6 +67,7 @@ export class PluginRuntime {
       strategy: config.strategy,
       pauseAtPercent: config.pauseAtPercent,
       snapshotStaleAfterMs: config.snapshotStaleAfter,
+      useCredits: config.useCredits,
     });
     this.requestPath = new CodexRequestPath({
       store: this.store,

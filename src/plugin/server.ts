@@ -5,6 +5,7 @@ import { specsFromCatalogs } from '../models/catalog-models.js';
 import { codexModels } from '../models/opencode-models.js';
 import { PLACEHOLDER_API_KEY } from '../signin/opencode-auth-record.js';
 import { createLoginMethods } from '../signin/opencode-login-methods.js';
+import { fetchBypasses } from './fetch-bypass.js';
 import { createProviderFetch } from './provider-fetch.js';
 import { PluginRuntime } from './plugin-runtime.js';
 
@@ -41,11 +42,16 @@ function buildHooks(_input: PluginInput, _options?: PluginOptions): Hooks {
       provider: 'openai',
       async loader() {
         runtime.startBackgroundWork();
+        // Said once per start, where a user looking for why no account is used will look.
+        for (const bypass of fetchBypasses(process.env)) {
+          runtime.logger.warn(`${bypass.variable}=${bypass.value} is set: ${bypass.why}; unset it to use the accounts`);
+        }
         return { apiKey: PLACEHOLDER_API_KEY, fetch: providerFetch };
       },
       methods: createLoginMethods({
         store: runtime.store,
         issuer: runtime.config.authIssuer,
+        ports: runtime.config.callbackPorts,
         now: () => runtime.clock.now(),
         onError: (error) => runtime.logger.error('sign-in failed', { error: error instanceof Error ? error.message : String(error) }),
       }),

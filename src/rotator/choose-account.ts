@@ -17,6 +17,8 @@ export interface ChoiceSettings {
   strategy: Strategy;
   pauseAtPercent: number;
   snapshotStaleAfterMs: number;
+  /** OPENCODE_MULTI_AUTH_USE_CREDITS: an account with credits stays eligible past its limits. Default false. */
+  useCredits?: boolean;
 }
 
 /** What the rotator remembers between requests. */
@@ -113,6 +115,7 @@ export function chooseAccount(data: StoreData, request: ChoiceRequest, memory: R
     family: familyOfModel(data, request.model),
     pauseAtPercent: settings.pauseAtPercent,
     snapshotStaleAfterMs: settings.snapshotStaleAfterMs,
+    useCredits: settings.useCredits ?? false,
   };
 
   const pinned = activePin(data, request.now);

@@ -34,6 +34,11 @@ export function describeExclusion(exclusion: Exclusion, now: number): string {
         ? `${label} limit (${percent}% used)`
         : `${label} limit (${percent}% used) until ${formatMoment(exclusion.resetsAt, now)}`;
     }
+    case 'limit-reached': {
+      // The backend's own reason (`rate_limit_reached_type`), as the usage endpoint gave it.
+      const why = `the backend says it cannot serve now${exclusion.reason ? ` (${exclusion.reason})` : ''}`;
+      return exclusion.until === undefined ? `${why}; re-checked by the next usage refresh` : `${why} until ${formatMoment(exclusion.until, now)}`;
+    }
     case 'family-limit': {
       const label = familyLabel(exclusion.family);
       const usage = exclusion.window === undefined ? 'limit reached' : `limit (${Math.round(exclusion.usedPercent ?? 100)}% of ${WINDOW_LABELS[exclusion.window]} used)`;

@@ -68,10 +68,9 @@ export class AccountStore {
   #checking: Promise<StoreData> | undefined;
   #writeChain: Promise<unknown> = Promise.resolve();
   #listeners = new Set<(data: StoreData) => void>();
-  #lastGoodText: string | undefined;
-  /** Copies made off the read path (last-known-good, pre-migration); close() waits for them. */
-  readonly #backgroundCopies = new Set<Promise<void>>();
   #lastGoodSavedAt = -Infinity;
+  /** A file read in an older shape: its original text is kept beside it before the first rewrite. */
+  #preMigration: { text: string; from: number | 'unversioned' } | undefined;
   #dirReady = false;
   #tempFilesSwept = false;
   /** The last unreadable file, so it is reported (and copied aside) once rather than on every check. */
@@ -167,7 +166,6 @@ export class AccountStore {
   /** Flushes and stops timers. */
   async close(): Promise<void> {
     await this.flush();
-    await Promise.allSettled([...this.#backgroundCopies]);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -215,8 +213,9 @@ export class AccountStore {
     if (read.exists) {
       this.#base = read.data;
       this.#signature = read.signature;
-      if (read.migratedFrom !== undefined) this.#inBackground(this.#keepPreMigrationCopy(read.text, read.migratedFrom));
-      else if (read.text !== this.#lastGoodText) this.#inBackground(this.#saveLastGood(read.text));
+      this.#preMigration = read.migratedFrom === undefined ? undefined : { text: read.text, from: read.migratedFrom };
+      // Reading writes nothing: the last-known-good and pre-migration copies are made by the next
+      // write, under the lock, so a reader leaves no work running behind it.
     } else {
       this.#base = emptyStore();
       this.#signature = undefined;
@@ -264,6 +263,10 @@ export class AccountStore {
             await removeAbandonedTempFiles(this.filePath);
             this.#tempFilesSwept = true;
           }
+          if (this.#preMigration) {
+            await this.#keepPreMigrationCopy(this.#preMigration.text, this.#preMigration.from);
+            this.#preMigration = undefined;
+          }
           await writeFileAtomic(this.filePath, text, 0o600);
           written = true;
           const stat = await fs.promises.stat(this.filePath);
@@ -301,7 +304,7 @@ export class AccountStore {
     if (signature === undefined) return emptyStore();
     const read = await this.#read();
     if (!read.exists) return emptyStore();
-    if (read.migratedFrom !== undefined) await this.#keepPreMigrationCopy(read.text, read.migratedFrom);
+    this.#preMigration = read.migratedFrom === undefined ? undefined : { text: read.text, from: read.migratedFrom };
     return read.data;
   }
 
@@ -321,14 +324,8 @@ export class AccountStore {
     this.#dirReady = true;
   }
 
-  #inBackground(task: Promise<void>): void {
-    this.#backgroundCopies.add(task);
-    void task.finally(() => this.#backgroundCopies.delete(task));
-  }
-
   async #saveLastGood(text: string): Promise<void> {
     this.#lastGoodSavedAt = performance.now();
-    this.#lastGoodText = text;
     try {
       await saveLastKnownGood(this.filePath, text);
     } catch (error) {

@@ -30,15 +30,35 @@ export type Credits = z.infer<typeof CreditsSchema>;
 export const FamilyUsageSchema = z.object({
   fiveHour: WindowSnapshotSchema.optional(),
   weekly: WindowSnapshotSchema.optional(),
+  monthly: WindowSnapshotSchema.optional(),
   /** Its display name (`limit_name`, `x-<family>-limit-name`), e.g. `GPT-5.3-Codex-Spark`. */
   limitName: z.string().optional(),
 });
 export type FamilyUsage = z.infer<typeof FamilyUsageSchema>;
 
+/**
+ * What the usage endpoint last said about the account as a whole: `allowed: false` or
+ * `limit_reached: true` mean it cannot serve whatever its windows' percentages say (spend controls,
+ * workspace caps; PROTOCOL.md §8). Kept when it says the account can serve again, so that a newer
+ * "allowed" replaces an older "blocked".
+ */
+export const LimitFlagSchema = z.object({
+  reached: z.boolean(),
+  /** `rate_limit_reached_type.type`, when the backend gave one. */
+  reason: z.string().optional(),
+  /** The reset that lifts it, epoch ms, when known. */
+  until: z.number().optional(),
+  observedAt: z.number(),
+});
+export type LimitFlag = z.infer<typeof LimitFlagSchema>;
+
 export const UsageSchema = z.object({
   /** The account-wide limit's windows (`premium`). */
   fiveHour: WindowSnapshotSchema.optional(),
   weekly: WindowSnapshotSchema.optional(),
+  /** The free plan's single 30-day window. */
+  monthly: WindowSnapshotSchema.optional(),
+  limit: LimitFlagSchema.optional(),
   credits: CreditsSchema.optional(),
   /**
    * Limit families, limits of their own over some models (`x-codex-active-limit`,

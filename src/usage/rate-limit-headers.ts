@@ -1,4 +1,4 @@
-import type { Credits, SnapshotSource, WindowSnapshot } from '../store/schema.js';
+import type { Credits, LimitFlag, SnapshotSource, WindowSnapshot } from '../store/schema.js';
 import { ACCOUNT_WIDE_LIMIT, activeFamily, normalizeLimitId } from './limit-families.js';
 import { classifyWindowMinutes, type WindowKind } from './windows.js';
 
@@ -6,6 +6,7 @@ import { classifyWindowMinutes, type WindowKind } from './windows.js';
 export interface WindowPair {
   fiveHour?: WindowSnapshot;
   weekly?: WindowSnapshot;
+  monthly?: WindowSnapshot;
 }
 
 /** One limit family's windows and display name. */
@@ -16,6 +17,8 @@ export interface FamilyWindows extends WindowPair {
 /** What one look at an account's limits told us: from response headers, the usage endpoint or a probe. */
 export interface UsageObservation extends WindowPair {
   credits?: Credits;
+  /** The usage endpoint's `allowed`/`limit_reached`/`rate_limit_reached_type` (never from reply headers). */
+  limit?: LimitFlag;
   /** Limit families (`x-<family>-*` headers, `additional_rate_limits`), keyed by limit id (`codex_bengalfox`). */
   additional?: Record<string, FamilyWindows>;
   /**
@@ -176,14 +179,16 @@ export function snapshotsFromHeaders(
     if (owner === undefined) {
       if (pair.fiveHour) observation.fiveHour = pair.fiveHour;
       if (pair.weekly) observation.weekly = pair.weekly;
+      if (pair.monthly) observation.monthly = pair.monthly;
       continue;
     }
-    if (!pair.fiveHour && !pair.weekly && raw.limitName === undefined) continue;
+    if (!pair.fiveHour && !pair.weekly && !pair.monthly && raw.limitName === undefined) continue;
     const additional = (observation.additional ??= {});
     const entry = (additional[owner] ??= {});
     // The family's own named headers win over the unnamed slots; they say the same on a family turn.
     placeOver(entry, 'fiveHour', pair.fiveHour, family !== MAIN_FAMILY);
     placeOver(entry, 'weekly', pair.weekly, family !== MAIN_FAMILY);
+    placeOver(entry, 'monthly', pair.monthly, family !== MAIN_FAMILY);
     if (raw.limitName !== undefined) entry.limitName = raw.limitName;
   }
   const credits = creditsFromHeaders(headers, observedAt);
@@ -200,6 +205,6 @@ function placeOver(pair: WindowPair, kind: WindowKind, snapshot: WindowSnapshot 
 
 /** True when the observation carries at least one window (credits alone do not tell us the limits). */
 export function hasWindows(observation: UsageObservation): boolean {
-  if (observation.fiveHour || observation.weekly) return true;
-  return Object.values(observation.additional ?? {}).some((pair) => pair.fiveHour || pair.weekly);
+  if (observation.fiveHour || observation.weekly || observation.monthly) return true;
+  return Object.values(observation.additional ?? {}).some((pair) => pair.fiveHour || pair.weekly || pair.monthly);
 }

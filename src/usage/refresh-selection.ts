@@ -56,7 +56,8 @@ export function refreshReasons(account: Account, now: number, config: SelectionC
   const due = newest <= now - config.usageRefreshInterval;
   if (!due) return reasons;
   const highest = Math.max(...known.map((snapshot) => snapshot.usedPercent));
-  if (highest >= config.pauseAtPercent) reasons.push('paused');
+  // A block by the usage endpoint's flags pauses like a full window: only a refresh lifts it early.
+  if (highest >= config.pauseAtPercent || account.usage.limit?.reached) reasons.push('paused');
   else if (highest >= config.pauseAtPercent - NEAR_THRESHOLD_POINTS) reasons.push('near-threshold');
   if (account.stats.lastUsedAt !== undefined && account.stats.lastUsedAt >= now - ACTIVE_WITHIN_MS) reasons.push('active');
   return reasons;

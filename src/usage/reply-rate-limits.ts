@@ -39,7 +39,7 @@ export class ReplyRateLimitRecorder {
     // A served turn names the limit it is metered under. A refusal names the limit that blocked it:
     // a family's proves the model is in that family, but `premium` only says the account is out.
     const learns = model !== undefined && activeLimit !== undefined && (reply.status < 400 || activeLimit !== ACCOUNT_WIDE_LIMIT);
-    if (!learns && !observation.fiveHour && !observation.weekly && !observation.additional && !observation.credits) return;
+    if (!learns && !observation.fiveHour && !observation.weekly && !observation.monthly && !observation.additional && !observation.credits) return;
     this.store.defer((data) => {
       recordObservation(data, accountId, observation);
       if (learns) learnModelFamily(data, model, activeLimit);

@@ -1,7 +1,7 @@
 import { findAccount, recordSnapshot } from '../store/mutations.js';
-import type { Credits, StoreData, WindowSnapshot } from '../store/schema.js';
+import type { Credits, LimitFlag, StoreData, WindowSnapshot } from '../store/schema.js';
 import type { UsageObservation } from './rate-limit-headers.js';
-import { WINDOW_KINDS } from './windows.js';
+import { WINDOW_KINDS, type WindowKind } from './windows.js';
 
 /*
  * Merge-style store changes for usage, in the manner of src/store/mutations.ts: each may be applied
@@ -23,7 +23,7 @@ export function recordAdditionalSnapshot(
   data: StoreData,
   accountId: string,
   name: string,
-  kind: 'fiveHour' | 'weekly',
+  kind: WindowKind,
   snapshot: WindowSnapshot,
 ): void {
   const account = findAccount(data, accountId);
@@ -34,9 +34,18 @@ export function recordAdditionalSnapshot(
   family[kind] = { ...snapshot };
 }
 
+/** The newer report of the usage endpoint's "can serve" flags wins, including one saying the block is over. */
+export function recordLimitFlag(data: StoreData, accountId: string, flag: LimitFlag): void {
+  const account = findAccount(data, accountId);
+  if (!account) return;
+  if (account.usage.limit && account.usage.limit.observedAt >= flag.observedAt) return;
+  account.usage.limit = { ...flag };
+}
+
 function observedAtOf(observation: UsageObservation): number | undefined {
-  const times = [observation.fiveHour, observation.weekly, ...Object.values(observation.additional ?? {}).flatMap((f) => [f.fiveHour, f.weekly])]
-    .map((snapshot) => snapshot?.observedAt)
+  const pairs = [observation, ...Object.values(observation.additional ?? {})];
+  const times = pairs
+    .flatMap((pair) => WINDOW_KINDS.map((kind) => pair[kind]?.observedAt))
     .filter((at): at is number => at !== undefined);
   return times.length === 0 ? undefined : Math.max(...times);
 }
@@ -50,15 +59,16 @@ function forgetEndedFamilies(data: StoreData, accountId: string, observation: Us
   const stored = account?.usage.additional;
   const at = observedAtOf(observation);
   if (!account || !stored || at === undefined) return;
-  for (const [id, family] of Object.entries(stored)) {
-    if (observation.additional?.[id]) continue;
-    const newest = Math.max(family.fiveHour?.observedAt ?? -Infinity, family.weekly?.observedAt ?? -Infinity);
-    if (newest < at) delete stored[id];
-  }
+  const kept = Object.entries(stored).filter(([id, family]) => {
+    if (observation.additional?.[id]) return true;
+    return Math.max(...WINDOW_KINDS.map((kind) => family[kind]?.observedAt ?? -Infinity)) >= at;
+  });
+  account.usage.additional = Object.fromEntries(kept);
 }
 
-/** Records everything an observation carries: both windows, credits and limit families. */
+/** Records everything an observation carries: its windows, the limit flags, credits and limit families. */
 export function recordObservation(data: StoreData, accountId: string, observation: UsageObservation): void {
+  if (observation.limit) recordLimitFlag(data, accountId, observation.limit);
   for (const kind of WINDOW_KINDS) {
     const snapshot = observation[kind];
     if (snapshot) recordSnapshot(data, accountId, kind, snapshot);

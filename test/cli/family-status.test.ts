@@ -30,6 +30,7 @@ describe('per-family usage in status, --json and the dashboard view model', () =
         limitName: 'GPT-5.3-Codex-Spark',
         fiveHour: { usedPercent: 100, resetsAt: NOW + 2 * HOUR, observedAt: NOW - 60_000, source: 'usage-endpoint' },
         weekly: null,
+        monthly: null,
         outUntil: NOW + 2 * HOUR,
       },
     ]);
@@ -53,5 +54,21 @@ describe('per-family usage in status, --json and the dashboard view model', () =
       expect.objectContaining({ id: 'codex_bengalfox', label: 'GPT-5.3-Codex-Spark', outUntil: NOW + 2 * HOUR, weekly: null }),
     ]);
     expect(work!.families[0]!.fiveHour?.usedPercent).toBe(100);
+  });
+
+  it("a free plan's family shows its 30-day window in the table, --json and the dashboard", () => {
+    const monthly = snapshot(40, { windowMinutes: 43_200, resetsAt: NOW + 240 * HOUR });
+    const data = storeOf([
+      routingAccount('free', (a) => {
+        a.usage.monthly = snapshot(10, { windowMinutes: 43_200, resetsAt: NOW + 240 * HOUR });
+        a.usage.additional = { codex_bengalfox: { monthly, limitName: 'GPT-5.3-Codex-Spark' } };
+      }),
+    ]);
+    const [free] = StatusJsonSchema.parse(statusView(data, '/store/accounts.json', NOW)).accounts;
+    expect(free!.usage.families[0]!.monthly?.usedPercent).toBe(40);
+    const lines = renderStatus(statusView(data, '/store/accounts.json', NOW), { palette: createPalette(false), width: 100, offsetMinutes: 0 });
+    expect(lines.find((line) => line.includes('GPT-5.3-Codex-Spark'))).toMatch(/30d .*40%/);
+    const [view] = dashboardView(data, { now: NOW, eligibility: { pauseAtPercent: 100, snapshotStaleAfterMs: 2 * HOUR } }).accounts;
+    expect(view!.families[0]!.monthly?.usedPercent).toBe(40);
   });
 });

@@ -78,6 +78,7 @@ describe('doctor', () => {
     expect(byName['opencode auth']).toMatchObject({ level: 'ok' });
     expect(byName['usage endpoint']!.message).toContain('/codex/usage answers');
     expect(byName.store).toMatchObject({ level: 'ok' });
+    expect(byName['opencode fetch']).toMatchObject({ level: 'ok' });
     expect(json.ok).toBe(true);
     expect(result.code).toBe(0);
   });
@@ -94,5 +95,21 @@ describe('doctor', () => {
     expect(text).toMatch(/FAIL opencode auth: .* has no "openai" record.* -> Run `opencode-multi-auth login`/);
     expect(text).toMatch(/FAIL account home: .*refresh_token_expired.* -> new sign-in needed \(refresh_token_expired\): run `opencode-multi-auth login home`/);
     expect(text).toContain('/wham/usage answers');
+  });
+
+  it.each(['1', 'true', 'ON'])('warns that OPENCODE_EXPERIMENTAL_NATIVE_LLM=%s keeps OpenCode from calling the plugin at all', async (value) => {
+    await writeOpenCodeSetup(['opencode-multi-auth-codex']);
+    const result = await runCli(world, ['doctor', '--json', '--offline'], { env: { OPENCODE_EXPERIMENTAL_NATIVE_LLM: value } });
+    const check = DoctorJsonSchema.parse(JSON.parse(result.stdout)).checks.find((entry) => entry.name === 'opencode fetch')!;
+    expect(check.level).toBe('warn');
+    expect(check.message).toContain(`OPENCODE_EXPERIMENTAL_NATIVE_LLM=${value} is set`);
+    expect(check.message).toContain("never calls the plugin's fetch");
+    expect(check.fix).toContain('Unset OPENCODE_EXPERIMENTAL_NATIVE_LLM');
+  });
+
+  it('stays quiet about OPENCODE_EXPERIMENTAL_NATIVE_LLM=0', async () => {
+    await writeOpenCodeSetup(['opencode-multi-auth-codex']);
+    const result = await runCli(world, ['doctor', '--json', '--offline'], { env: { OPENCODE_EXPERIMENTAL_NATIVE_LLM: '0' } });
+    expect(DoctorJsonSchema.parse(JSON.parse(result.stdout)).checks.find((entry) => entry.name === 'opencode fetch')!.level).toBe('ok');
   });
 });

@@ -72,6 +72,30 @@ const ROWS: Row[] = [
   { name: 'another 429 with no hint is a burst of unknown length', status: 429, body: '', expected: { kind: 'burst-limit', retryAfterMs: undefined } },
   { name: '401 is unauthorized, with its code', status: 401, body: { error: { code: 'token_expired' } }, expected: { kind: 'unauthorized', code: 'token_expired' } },
   {
+    name: '401 keeps the backend\'s words for the record',
+    status: 401,
+    body: { error: { code: 'token_revoked', message: 'Your authentication token has been invalidated.' } },
+    expected: { kind: 'unauthorized', code: 'token_revoked', message: 'Your authentication token has been invalidated.' },
+  },
+  {
+    name: '401 "Workspace is not authorized in this region." is the workspace\'s region, not the token (PROTOCOL.md §8)',
+    status: 401,
+    body: { error: { message: 'Workspace is not authorized in this region.' }, status: 401 },
+    expected: { kind: 'workspace-region', message: 'Workspace is not authorized in this region.' },
+  },
+  {
+    name: '400 {"detail": "The \'<model>\' model is not supported when using Codex with a ChatGPT account."} is that model missing (PROTOCOL.md §8)',
+    status: 400,
+    body: { detail: "The 'gpt-5.5' model is not supported when using Codex with a ChatGPT account." },
+    expected: { kind: 'model-unsupported', message: "The 'gpt-5.5' model is not supported when using Codex with a ChatGPT account." },
+  },
+  {
+    name: '400 {"detail": "Unsupported parameter: temperature"} is a request error (PROTOCOL.md §8)',
+    status: 400,
+    body: { detail: 'Unsupported parameter: temperature' },
+    expected: { kind: 'request-error' },
+  },
+  {
     name: '403 with an HTML body is a challenge',
     status: 403,
     headers: { 'content-type': 'text/html' },

@@ -8,7 +8,9 @@ import {
   PLAN_EXCLUDES_COOLDOWN_MS,
   QUOTA_HORIZON_MS,
   QUOTA_UNKNOWN_RESET_COOLDOWN_MS,
+  REFUSED_AFTER_REFRESH_COOLDOWN_MS,
   WORKSPACE_DEACTIVATED_MS,
+  WORKSPACE_REGION_COOLDOWN_MS,
   burstCooldownMs,
   decideFailover,
   type FailoverContext,
@@ -74,10 +76,27 @@ const ROWS: Row[] = [
   },
   { name: 'the first 401 refreshes and retries', verdict: { kind: 'unauthorized' }, expected: { action: 'refresh-and-retry' } },
   {
-    name: 'a 401 after a refresh marks re-login and moves on',
-    verdict: { kind: 'unauthorized', code: 'token_revoked' },
+    // The refresh just worked: the sign-in is alive, so no "new sign-in"; the backend's words are kept.
+    name: 'a 401 after a successful refresh cools the account with what the backend said, without asking for a new sign-in',
+    verdict: { kind: 'unauthorized', code: 'token_revoked', message: 'Your authentication token has been invalidated.' },
     context: { refreshedThisRequest: true },
-    expected: { action: 'next-account', mark: { reason: 'token refused after a refresh (401 token_revoked)', reloginRequired: true }, delayMs: 0 },
+    expected: {
+      action: 'next-account',
+      mark: {
+        reason: 'the backend refused a freshly refreshed token (401 token_revoked: Your authentication token has been invalidated.)',
+        cooldownUntil: NOW + REFUSED_AFTER_REFRESH_COOLDOWN_MS,
+      },
+      delayMs: 0,
+    },
+  },
+  {
+    name: 'a workspace refused in this region is cooled with the backend\'s words, never refreshed, never sent to sign in',
+    verdict: { kind: 'workspace-region', message: 'Workspace is not authorized in this region.' },
+    expected: {
+      action: 'next-account',
+      mark: { reason: 'the backend said: Workspace is not authorized in this region.', cooldownUntil: NOW + WORKSPACE_REGION_COOLDOWN_MS },
+      delayMs: 0,
+    },
   },
   {
     name: 'a challenge cools briefly and moves on',

@@ -31,6 +31,19 @@ describe('request path: limit families (PROTOCOL.md §8)', () => {
     expect((await fx.storedData()).modelFamilies?.[SPARK]).toBe('codex_bengalfox');
   });
 
+  it("on a free plan records a Spark turn's 30-day window as the family's, not as the account's", async () => {
+    const fx = (fixture = await requestPathFixture({
+      accounts: [{ accountId: 'free', usageShape: 'free-monthly', monthlyUsedPercent: 10, families: [{ ...DEFAULT_SIM_FAMILY, monthlyUsedPercent: 98 }] }],
+      sim: { freezeClock: true },
+    }));
+    const reply = await fx.send({ body: openCodeRequestBody({ model: SPARK }) });
+    expect(reply.status).toBe(200);
+    const free = await fx.storedAccount('free');
+    expect(free.usage.monthly?.usedPercent ?? 10).toBeLessThan(50);
+    expect(free.usage.additional?.codex_bengalfox?.monthly?.usedPercent).toBeGreaterThanOrEqual(98);
+    expect(free.usage.additional?.codex_bengalfox?.fiveHour).toBeUndefined();
+  });
+
   it('a Spark limit on one account while another is out of quota: Spark waits, the other models go on', async () => {
     const fx = (fixture = await requestPathFixture({
       accounts: [

@@ -98,7 +98,7 @@ describe('request path: failover against the simulator', () => {
     expect(work.health.reloginRequired).toBeUndefined();
   });
 
-  it('marks re-login and moves on when the token is refused again after a refresh', async () => {
+  it('moves on with the backend\'s words, and no "new sign-in", when the token is refused again after a successful refresh', async () => {
     const fx = await start();
     fx.sim.addFault({ route: 'responses', accountId: 'work', times: 2, status: 401, body: '{"error":{"code":"token_revoked"}}' });
     const reply = await fx.send();
@@ -106,7 +106,10 @@ describe('request path: failover against the simulator', () => {
     expect(fx.responsesTried()).toEqual(['work', 'work', 'personal']);
     expect(fx.sim.counters.refreshes('work')).toBe(1);
     const work = await fx.storedAccount('work');
-    expect(work.health.reloginRequired?.reason).toContain('401');
+    // The refresh token just worked: a new sign-in would change nothing.
+    expect(work.health.reloginRequired).toBeUndefined();
+    expect(work.health.cooldownReason).toContain('401 token_revoked');
+    expect(work.health.lastError?.message).toContain('the backend refused a freshly refreshed token');
   });
 
   it('marks re-login and moves on when the account was revoked and its refresh fails', async () => {

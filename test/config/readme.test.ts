@@ -35,6 +35,8 @@ describe('the README', () => {
       ['CODEX_BASE_URL', `\`${config.codexBaseUrl}\``],
       ['AUTH_ISSUER', `\`${config.authIssuer}\``],
       ['LOG_LEVEL', `\`${config.logLevel}\``],
+      ['CALLBACK_PORTS', `\`${config.callbackPorts.join(',')}\``],
+      ['USE_CREDITS', `\`${config.useCredits}\``],
     ];
     for (const [name, text] of defaults) expect(rows.get(`OPENCODE_MULTI_AUTH_${name}`), name).toContain(text);
   });

@@ -31,6 +31,18 @@ describe("each account's model catalog, read by the usage refresh queue", () => 
     expect(a.models.find((model) => model.slug === 'gpt-5.3-codex')?.visibility).toBe('hide');
   });
 
+  it("reads a residency-locked or FedRAMP workspace's catalog with its routing headers (the backend refuses it without)", async () => {
+    fx = await usageFixture({ accounts: [{ accountId: 'eu', computeResidency: 'eu' }, { accountId: 'gov', fedramp: true }] });
+    const results = await fx.queue().refreshAll();
+    expect(results.map((result) => result.state)).toEqual(['done', 'done']);
+    const reads = catalogReads(fx);
+    expect(reads.map((read) => [read.accountId, read.status])).toEqual(expect.arrayContaining([['eu', 200], ['gov', 200]]));
+    expect(reads.find((read) => read.accountId === 'eu')!.headers['x-openai-internal-codex-residency']).toBe('eu');
+    const data = await fx.store.current();
+    expect(findAccount(data, fx.ids.eu!)!.catalog?.models.length).toBeGreaterThan(0);
+    expect(findAccount(data, fx.ids.gov!)!.catalog?.models.length).toBeGreaterThan(0);
+  });
+
   it('does not read it again until it is due, then asks with If-None-Match and keeps it on a 304', async () => {
     fx = await usageFixture({ accounts: [{ accountId: 'a' }] });
     const queue = fx.queue();

@@ -78,6 +78,34 @@ describe('limit families (PROTOCOL.md §8)', () => {
     expect(limited.headers.get('x-codex-primary-used-percent')).toBe('100');
   });
 
+  it("holds a family model to the account's spend control (allowed:false below 100 %) too, naming `premium`", async () => {
+    sim = await startSimulator({ freezeClock: true, accounts: [{ accountId: 'a', fiveHourUsedPercent: 10, limitReachedType: 'workspace_member_usage_limit_reached' }] });
+    const limited = await postResponses(sim, sim.issueTokens('a'), 'a', spark());
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('x-codex-active-limit')).toBe('premium');
+    expect(await limited.json()).toMatchObject({ error: { type: 'usage_limit_reached' } });
+    expect(sim.familyUsage('a', 'codex_bengalfox').fiveHourUsedPercent).toBe(0);
+  });
+
+  it("gives a free plan's family the plan's single 30-day window, in the headers and the usage reply", async () => {
+    sim = await startSimulator({ freezeClock: true, accounts: [{ accountId: 'f', usageShape: 'free-monthly', families: [{ ...DEFAULT_SIM_FAMILY, monthlyUsedPercent: 100 }] }] });
+    const tokens = sim.issueTokens('f');
+    const limited = await postResponses(sim, tokens, 'f', spark());
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('x-codex-active-limit')).toBe('codex_bengalfox');
+    expect(limited.headers.get('x-codex-primary-window-minutes')).toBe('43200');
+    expect(limited.headers.get('x-codex-bengalfox-primary-used-percent')).toBe('100');
+    expect(limited.headers.has('x-codex-bengalfox-secondary-used-percent')).toBe(false);
+    await limited.text();
+    const reply = UsageReplySchema.parse(await (await getUsage(sim, 'codex', tokens, 'f')).json());
+    expect(reply.rate_limit?.allowed).toBe(true);
+    expect(reply.additional_rate_limits?.[0]?.rate_limit).toMatchObject({
+      allowed: false,
+      primary_window: { used_percent: 100, limit_window_seconds: 2_592_000 },
+      secondary_window: null,
+    });
+  });
+
   it('lists the family in additional_rate_limits of the usage reply', async () => {
     sim = await startSimulator({
       freezeClock: true,

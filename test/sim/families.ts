@@ -1,4 +1,4 @@
-import { AccountQuota } from './quota.js';
+import { AccountQuota, type WindowName } from './quota.js';
 import type { SimFamilySpec } from './types.js';
 
 /*
@@ -27,16 +27,22 @@ export interface SimFamily {
   quota: AccountQuota;
 }
 
-export function createFamily(spec: SimFamilySpec, now: () => number): SimFamily {
+/** A family's windows have its account's shape (`enforced`: the plan's windows, see SimAccountSpec.usageShape). */
+export function createFamily(spec: SimFamilySpec, now: () => number, enforced?: readonly WindowName[]): SimFamily {
   return {
     id: spec.id,
     limitName: spec.limitName,
     models: new Set(spec.models),
     cost: { fiveHour: spec.costPerRequest?.fiveHour ?? 1, weekly: spec.costPerRequest?.weekly ?? 0.2 },
-    quota: new AccountQuota(now, {
-      fiveHourUsedPercent: spec.fiveHourUsedPercent ?? 0,
-      weeklyUsedPercent: spec.weeklyUsedPercent ?? 0,
-    }),
+    quota: new AccountQuota(
+      now,
+      {
+        fiveHourUsedPercent: spec.fiveHourUsedPercent ?? 0,
+        weeklyUsedPercent: spec.weeklyUsedPercent ?? 0,
+        monthlyUsedPercent: spec.monthlyUsedPercent ?? 0,
+      },
+      enforced,
+    ),
   };
 }
 

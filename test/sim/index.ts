@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAccount, setAccountCatalog } from './accounts.js';
 import { CounterBook } from './counters.js';
+import { REGISTERED_REDIRECT_PORTS } from './routes-oauth.js';
 import { FaultTable } from './faults.js';
 import { makeBulkChunk } from './response-stream.js';
 import { createRequestListener } from './server.js';
@@ -13,7 +14,8 @@ import type { SimAccountSpec, Simulator, SimulatorOptions } from './types.js';
 
 export type * from './types.js';
 export { greeting } from './response-stream.js';
-export { CLIENT_ID } from './routes-oauth.js';
+export { CLIENT_ID, REGISTERED_REDIRECT_PORTS } from './routes-oauth.js';
+export { WORKSPACE_REGION_MESSAGE } from './backend-auth.js';
 export { DEFAULT_SIM_CATALOG } from './catalog.js';
 export { DEFAULT_SIM_FAMILY } from './families.js';
 
@@ -60,6 +62,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     usageLatencyMs: options.usageLatencyMs ?? 0,
     autoApproveDeviceAfterPolls: options.autoApproveDeviceAfterPolls,
     bulkChunk: makeBulkChunk(options.bulkChunkBytes ?? 16 * 1024),
+    redirectPorts: options.redirectPorts ?? REGISTERED_REDIRECT_PORTS,
+    refreshErrorStyle: options.refreshErrorStyle ?? 'envelope',
     closing: shutdown.signal,
   };
   const sim = state;
@@ -86,12 +90,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const { quota } = requireAccount(sim, accountId);
       if (usage.fiveHourUsedPercent !== undefined) quota.set('fiveHour', usage.fiveHourUsedPercent);
       if (usage.weeklyUsedPercent !== undefined) quota.set('weekly', usage.weeklyUsedPercent);
+      if (usage.monthlyUsedPercent !== undefined) quota.set('monthly', usage.monthlyUsedPercent);
     },
     usage: (accountId) => requireAccount(sim, accountId).quota.snapshot(),
     setFamilyUsage(accountId, familyId, usage) {
       const { quota } = requireFamily(sim, accountId, familyId);
       if (usage.fiveHourUsedPercent !== undefined) quota.set('fiveHour', usage.fiveHourUsedPercent);
       if (usage.weeklyUsedPercent !== undefined) quota.set('weekly', usage.weeklyUsedPercent);
+      if (usage.monthlyUsedPercent !== undefined) quota.set('monthly', usage.monthlyUsedPercent);
     },
     familyUsage: (accountId, familyId) => requireFamily(sim, accountId, familyId).quota.snapshot(),
     setCatalog(accountId, catalog) {

@@ -109,9 +109,7 @@ describe('POST /codex/responses', () => {
     sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
     const res = await postResponses(sim, sim.issueTokens('a'), 'a', responsesBody({ [param]: 1000 }));
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({
-      error: { message: `Unsupported parameter: ${param}`, type: 'invalid_request_error', param },
-    });
+    expect(await res.json()).toEqual({ detail: `Unsupported parameter: ${param}` });
     expect(sim.usage('a').fiveHourUsedPercent).toBe(0);
   });
 

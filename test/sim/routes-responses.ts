@@ -4,13 +4,24 @@ import type { FaultEffect } from './faults.js';
 import { delay, sendJson, writeChunk } from './http.js';
 import { sendModelNotSupported } from './catalog.js';
 import { familyOfModel } from './families.js';
-import { rateLimitHeaders } from './quota-replies.js';
+import { isLimitReached, rateLimitHeaders, usageLimitBody } from './quota-replies.js';
 import { accountOfEncryptedContent, responseEvents } from './response-stream.js';
 import type { RouteHandler } from './route.js';
 import type { RequestContext } from './state.js';
 
-/** Parameters the Codex backend rejects by name; OpenCode's built-in plugin strips them for this reason. */
-const UNSUPPORTED_PARAMETERS = ['max_output_tokens', 'max_completion_tokens', 'max_tokens'] as const;
+/**
+ * Parameters the Codex backend rejects by name with 400 `{"detail":"Unsupported parameter: <name>"}`
+ * (PROTOCOL.md §8, "Error shapes"); OpenCode's built-in plugin strips them for this reason.
+ */
+const UNSUPPORTED_PARAMETERS = [
+  'max_output_tokens',
+  'max_completion_tokens',
+  'max_tokens',
+  'temperature',
+  'top_p',
+  'frequency_penalty',
+  'presence_penalty',
+] as const;
 
 /** Events written before a `resetMidStream` fault cuts the connection. */
 const EVENTS_BEFORE_RESET = 3;
@@ -61,7 +72,7 @@ export const responsesRoute: RouteHandler = {
     const raw = ctx.body as Record<string, unknown>;
     const unsupported = UNSUPPORTED_PARAMETERS.find((name) => name in raw);
     if (unsupported) {
-      sendJson(res, 400, invalidRequest(`Unsupported parameter: ${unsupported}`, { param: unsupported }));
+      sendJson(res, 400, { detail: `Unsupported parameter: ${unsupported}` });
       return;
     }
     const parsed = ResponsesBodySchema.safeParse(raw);
@@ -78,7 +89,8 @@ export const responsesRoute: RouteHandler = {
       sendJson(res, 400, { detail: 'Store must be set to false' });
       return;
     }
-    // A model outside the account's own catalog is refused like an unsupported one (PROTOCOL.md §8).
+    // A model outside the account's own catalog is refused like an unsupported one (PROTOCOL.md §8),
+    // as a bare `detail` string, not the OpenAI error envelope ("Error shapes").
     if (account.unsupportedModels.has(body.model) || !account.catalog.some((entry) => entry.slug === body.model)) {
       sendModelNotSupported(res, body.model);
       return;
@@ -94,29 +106,16 @@ export const responsesRoute: RouteHandler = {
       return;
     }
 
-    // A family's model spends the family's quota; the account-wide limit still applies to it (the
-    // stricter reading: nothing says a family frees a model from the account's own limit).
+    // A family's model spends the family's quota; the account-wide limit (its windows and the spend
+    // controls behind `allowed: false`) still applies to it (the stricter reading: nothing says a
+    // family frees a model from the account's own limit).
     const family = familyOfModel(account.families, body.model);
-    const accountBlocking = account.quota.blockingWindow();
-    const familyBlocking = accountBlocking ? undefined : family?.quota.blockingWindow();
-    if (accountBlocking || familyBlocking) {
+    const accountOut = isLimitReached(account);
+    const familyOut = !accountOut && family !== undefined && family.quota.blockingWindow() !== undefined;
+    if (accountOut || familyOut) {
       const now = state.clock.now();
-      const [quota, window, active] = accountBlocking
-        ? [account.quota, accountBlocking, undefined]
-        : [family!.quota, familyBlocking!, family];
-      sendJson(
-        res,
-        429,
-        {
-          error: {
-            type: 'usage_limit_reached',
-            message: 'The usage limit has been reached',
-            plan_type: account.identity.plan,
-            resets_at: Math.ceil(quota.window(window).resetsAt / 1000),
-          },
-        },
-        rateLimitHeaders(account, now, active),
-      );
+      const active = familyOut ? family : undefined;
+      sendJson(res, 429, usageLimitBody(account, now, active?.quota), rateLimitHeaders(account, now, active));
       return;
     }
 

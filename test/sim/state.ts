@@ -23,6 +23,9 @@ export interface SimState {
   usageLatencyMs: number;
   autoApproveDeviceAfterPolls: number | undefined;
   bulkChunk: string;
+  /** Callback ports /oauth/authorize accepts (SimulatorOptions.redirectPorts). */
+  redirectPorts: readonly number[];
+  refreshErrorStyle: 'envelope' | 'oauth';
   /** Aborted on close so pending delays end. */
   closing: AbortSignal;
 }

@@ -25,6 +25,37 @@ export interface SimAccountSpec {
   /** Every backend route answers 402 `{"detail":{"code":"deactivated_workspace"}}`. */
   deactivated?: boolean;
   /**
+   * The `chatgpt_compute_residency` claim of the access token (e.g. `us`, `no_constraint`). A value
+   * other than `no_constraint` makes every backend route refuse requests without
+   * `x-openai-internal-codex-residency: <value>` (PROTOCOL.md §8).
+   */
+  computeResidency?: string;
+  /** The `chatgpt_data_residency` claim; enforced like `computeResidency`. */
+  dataResidency?: string;
+  /** The `chatgpt_account_is_fedramp` claim: every backend route then needs `X-OpenAI-Fedramp: true`. */
+  fedramp?: boolean;
+  /**
+   * Which windows the plan has and how they are reported (PROTOCOL.md §8, "Window shapes seen in 2026"):
+   * - `five-hour-and-weekly` (default): Plus/Pro, a 5 h and a weekly window (order from `primaryWindow`);
+   * - `weekly-only`: the weekly window as primary, `secondary_window: null`, no secondary headers;
+   * - `weekly-only-zero-secondary`: the same, but the secondary is reported with `limit_window_seconds: 0`
+   *   and an empty `reset_at`;
+   * - `free-monthly`: the free plan's single 30-day primary window, no secondary.
+   */
+  usageShape?: 'five-hour-and-weekly' | 'weekly-only' | 'weekly-only-zero-secondary' | 'free-monthly';
+  /** Starting usage of the 30-day window (free plans). Default 0. */
+  monthlyUsedPercent?: number;
+  /**
+   * The account cannot serve whatever its windows say (spend controls, workspace caps): the usage
+   * reply carries `allowed: false`, `limit_reached: true` and `rate_limit_reached_type: {type}`, and
+   * /codex/responses answers 429 `usage_limit_reached` (PROTOCOL.md §8, "Usage flags").
+   */
+  limitReachedType?: string;
+  /** `credits` of the usage reply and the `x-codex-credits-*` headers. Default none. */
+  credits?: { hasCredits: boolean; unlimited?: boolean; balance: string };
+  /** How a 429 `usage_limit_reached` says when the limit resets: `resets_at` (default) or the older `resets_in_seconds`. */
+  quotaResetField?: 'resets_at' | 'resets_in_seconds';
+  /**
    * Limit families: limits of their own over some models (PROTOCOL.md §8). Default: one family,
    * {@link DEFAULT_SIM_FAMILY} (`codex_bengalfox`, "GPT-5.3-Codex-Spark", over `gpt-5.3-codex-spark`),
    * as live captures show on paid accounts. `[]` for none.
@@ -48,6 +79,8 @@ export interface SimFamilySpec {
   fiveHourUsedPercent?: number;
   /** Default 0. */
   weeklyUsedPercent?: number;
+  /** Default 0; counts only on a `free-monthly` account (a family has its account's windows). */
+  monthlyUsedPercent?: number;
   /** Percent used per successful request of one of its models. Default `{ fiveHour: 1, weekly: 0.2 }`. */
   costPerRequest?: { fiveHour?: number; weekly?: number };
 }
@@ -110,6 +143,10 @@ export interface SimUsage {
   fiveHourResetsAt: number;
   /** Epoch ms. */
   weeklyResetsAt: number;
+  /** The 30-day window (enforced for `usageShape: 'free-monthly'` only). */
+  monthlyUsedPercent: number;
+  /** Epoch ms. */
+  monthlyResetsAt: number;
 }
 
 export interface SimLogEntry {
@@ -157,10 +194,10 @@ export interface Simulator {
   addAccount(spec: SimAccountSpec): void;
   /** Mints a new token family for the account (as a completed sign-in would) and returns it. */
   issueTokens(accountId: string): SimTokens;
-  setUsage(accountId: string, usage: { fiveHourUsedPercent?: number; weeklyUsedPercent?: number }): void;
+  setUsage(accountId: string, usage: { fiveHourUsedPercent?: number; weeklyUsedPercent?: number; monthlyUsedPercent?: number }): void;
   usage(accountId: string): SimUsage;
   /** Sets a limit family's usage on one account (the family must exist on it). */
-  setFamilyUsage(accountId: string, familyId: string, usage: { fiveHourUsedPercent?: number; weeklyUsedPercent?: number }): void;
+  setFamilyUsage(accountId: string, familyId: string, usage: { fiveHourUsedPercent?: number; weeklyUsedPercent?: number; monthlyUsedPercent?: number }): void;
   familyUsage(accountId: string, familyId: string): SimUsage;
   /** Replaces an account's model catalog (a rollout): its ETag changes with it. */
   setCatalog(accountId: string, catalog: Array<string | SimCatalogModel>): void;
@@ -201,4 +238,17 @@ export interface SimulatorOptions {
   port?: number;
   /** Size of one delta in the SIM_BYTES bulk mode. Default 16 KiB. */
   bulkChunkBytes?: number;
+  /**
+   * Ports whose `http://localhost:<port>/auth/callback` /oauth/authorize accepts as redirect URI.
+   * Default [1455, 1457], the only two the real client id is registered with (PROTOCOL.md §8); any
+   * other redirect gets the issuer's generic `unknown_error` page and no redirect. Tests that run
+   * in parallel may allow other ports deliberately.
+   */
+  redirectPorts?: number[];
+  /**
+   * The body of a refused refresh: `envelope` (default) answers `refresh_token_reused`/`_invalidated`
+   * as `{"error":{"code","message"}}`; `oauth` as `{"error":"<code>","error_description"}`. An unknown
+   * refresh token is always the bare OAuth `{"error":"invalid_grant"}` (PROTOCOL.md §8, "Error shapes").
+   */
+  refreshErrorStyle?: 'envelope' | 'oauth';
 }

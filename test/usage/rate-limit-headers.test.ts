@@ -103,6 +103,18 @@ describe('snapshotsFromHeaders', () => {
       },
     },
     {
+      name: "on a free plan's family turn the 30-day window in the unnamed slot is the family's, not the account's",
+      headers: {
+        'x-codex-active-limit': 'codex_bengalfox',
+        'x-codex-primary-used-percent': '100',
+        'x-codex-primary-window-minutes': '43200',
+      },
+      expected: {
+        activeLimit: 'codex_bengalfox',
+        additional: { codex_bengalfox: { monthly: { usedPercent: 100, windowMinutes: 43200, observedAt: NOW, source: 'response-headers' } } },
+      },
+    },
+    {
       name: "decides by the active limit's name even when the family and the account report equal numbers",
       headers: {
         'x-codex-active-limit': 'premium',

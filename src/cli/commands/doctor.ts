@@ -2,7 +2,7 @@ import { AccountStore } from '../../store/account-store.js';
 import { expectPositionals, flag } from '../args.js';
 import type { Command } from '../command.js';
 import { writeJson, writeLine } from '../context.js';
-import { checkAccounts, checkConfig, checkOpenCodeAuth, checkOpenCodeConfig, checkStore, checkUsageEndpoint, type Check } from '../doctor/checks.js';
+import { checkAccounts, checkConfig, checkFetchBypass, checkOpenCodeAuth, checkOpenCodeConfig, checkStore, checkUsageEndpoint, type Check } from '../doctor/checks.js';
 import { paint } from '../render/colors.js';
 
 export const doctor: Command = {
@@ -26,6 +26,7 @@ export const doctor: Command = {
       checks.push(...storeResult.checks);
       checks.push(await checkOpenCodeConfig(context));
       checks.push(await checkOpenCodeAuth(context));
+      checks.push(checkFetchBypass(context));
       if (!flag(args, 'offline')) checks.push(await checkUsageEndpoint(context, store, storeResult.data));
       checks.push(...checkAccounts(context, store, storeResult.data));
     } finally {

@@ -11,6 +11,7 @@ import { UsageClient } from '../../usage/usage-client.js';
 import type { CliContext } from '../context.js';
 import type { DoctorJson } from '../json-schemas.js';
 import { statusView } from '../status-view.js';
+import { fetchBypasses } from '../../plugin/fetch-bypass.js';
 import { findPluginSpec, openCodeConfigCandidates, parseJsonc } from './opencode-config.js';
 
 export type Check = DoctorJson['checks'][number];
@@ -35,6 +36,17 @@ export function checkConfig(context: CliContext): Check {
   const { problems } = readConfig(context.env);
   if (problems.length === 0) return ok('config', 'The OPENCODE_MULTI_AUTH_* settings are valid.');
   return fail('config', problems.map((problem) => problem.message).join(' '), 'Fix or unset the variables named above.');
+}
+
+/** OpenCode settings that would route model requests around the plugin (see fetch-bypass.ts). */
+export function checkFetchBypass(context: CliContext): Check {
+  const bypasses = fetchBypasses(context.env);
+  if (bypasses.length === 0) return ok('opencode fetch', "Nothing in this environment keeps OpenCode from calling the plugin's fetch.");
+  return warn(
+    'opencode fetch',
+    bypasses.map((bypass) => `${bypass.variable}=${bypass.value} is set: ${bypass.why}, so no account of this plugin is used.`).join(' '),
+    `Unset ${bypasses.map((bypass) => bypass.variable).join(' and ')} in the environment OpenCode starts from.`,
+  );
 }
 
 export async function checkStore(context: CliContext, store: AccountStore): Promise<{ checks: Check[]; data?: StoreData }> {

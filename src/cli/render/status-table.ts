@@ -25,11 +25,20 @@ function familyLines(family: FamilyJson, now: number, options: StatusRenderOptio
   const { palette } = options;
   const out = family.outUntil !== null ? paint(palette, 'warn', ` out until ${formatClock(family.outUntil, now, options.offsetMinutes)}`) : '';
   const head = `  ${palette.dim('└')} ${family.limitName ?? family.id}${out}`;
-  const bars = [family.fiveHour ? usageCell('5h', family.fiveHour, now, options) : '', family.weekly ? usageCell('wk', family.weekly, now, options) : '']
+  const bars = [
+    family.fiveHour ? usageCell('5h', family.fiveHour, now, options) : '',
+    family.weekly ? usageCell('wk', family.weekly, now, options) : '',
+    family.monthly ? usageCell('30d', family.monthly, now, options) : '',
+  ]
     .filter((cell) => cell !== '')
     .join('   ');
   if (bars === '') return [head];
   return visibleWidth(head) + visibleWidth(bars) + 3 <= options.width ? [`${head}  ${bars}`] : [head, `    ${bars}`];
+}
+
+/** The plan, with the workspace's region and FedRAMP when it has them: `team, us` or `enterprise, FedRAMP`. */
+function planCell(account: AccountJson): string {
+  return [account.plan ?? '-', account.residency ?? undefined, account.fedramp ? 'FedRAMP' : undefined].filter(Boolean).join(', ');
 }
 
 /**
@@ -50,7 +59,7 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
     return [
       palette.bold(account.alias),
       account.email ?? '-',
-      account.plan ?? '-',
+      planCell(account),
       paint(palette, state.tone, state.text),
       account.lastUsedAt === null ? 'never' : formatRelative(account.lastUsedAt, view.now),
     ];
@@ -69,10 +78,24 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
   const lines = [table[0]!];
   view.accounts.forEach((account, index) => {
     lines.push(table[index + 1]!);
-    const fiveHour = usageCell('5h', account.usage.fiveHour, view.now, options);
-    const weekly = usageCell('wk', account.usage.weekly, view.now, options);
-    if (visibleWidth(fiveHour) + visibleWidth(weekly) + 5 <= options.width) lines.push(`  ${fiveHour}   ${weekly}`);
-    else lines.push(`  ${fiveHour}`, `  ${weekly}`);
+    // A free plan has one 30-day window and nothing else: show that, not two empty bars.
+    const cells =
+      account.usage.monthly && !account.usage.fiveHour && !account.usage.weekly
+        ? [usageCell('30d', account.usage.monthly, view.now, options)]
+        : [
+            usageCell('5h', account.usage.fiveHour, view.now, options),
+            usageCell('wk', account.usage.weekly, view.now, options),
+            ...(account.usage.monthly ? [usageCell('30d', account.usage.monthly, view.now, options)] : []),
+          ];
+    if (cells.reduce((width, cell) => width + visibleWidth(cell) + 3, 2) <= options.width) lines.push(`  ${cells.join('   ')}`);
+    else for (const cell of cells) lines.push(`  ${cell}`);
+    const notes: string[] = [];
+    if (account.limitReached) {
+      const until = account.limitReached.until !== null ? ` until ${formatClock(account.limitReached.until, view.now, options.offsetMinutes)}` : '';
+      notes.push(paint(palette, 'warn', `limit reached${account.limitReached.reason ? ` (${account.limitReached.reason})` : ''}${until}`));
+    }
+    if (account.credits) notes.push(palette.dim(`credits: ${account.credits.unlimited ? 'unlimited' : (account.credits.balance ?? 'yes')}`));
+    if (notes.length > 0) lines.push(`  ${notes.join('   ')}`);
     for (const family of account.usage.families) lines.push(...familyLines(family, view.now, options));
     if (account.advice) {
       const tone = account.state === 'relogin-required' ? 'bad' : 'warn';
