@@ -12,6 +12,21 @@ export const WindowJsonSchema = z.object({
   source: z.string(),
 });
 
+/** A limit family's usage on one account (PROTOCOL.md §8): its own windows, and its 429 cooldown. */
+export const FamilyJsonSchema = z.object({
+  /** The limit id, e.g. `codex_bengalfox`. */
+  id: z.string(),
+  /** Its display name, e.g. `GPT-5.3-Codex-Spark`; null when not seen yet. */
+  limitName: z.string().nullable(),
+  fiveHour: WindowJsonSchema.nullable(),
+  weekly: WindowJsonSchema.nullable(),
+  /** A 30-day window of its own; absent or null when it has none. */
+  monthly: WindowJsonSchema.nullable().optional(),
+  /** Until when its models are out on this account after its 429; null when they are not. */
+  outUntil: z.number().nullable(),
+});
+export type FamilyJson = z.infer<typeof FamilyJsonSchema>;
+
 export const AccountJsonSchema = z.object({
   id: z.string(),
   alias: z.string(),
@@ -30,6 +45,8 @@ export const AccountJsonSchema = z.object({
     weekly: WindowJsonSchema.nullable(),
     /** The free plan's single 30-day window; absent or null for other plans. */
     monthly: WindowJsonSchema.nullable().optional(),
+    /** Limit families of their own over some models, by id. */
+    families: z.array(FamilyJsonSchema),
   }),
   /** The backend said it cannot serve (`allowed: false` / `limit_reached: true`), with its reason and until when. */
   limitReached: z.object({ reason: z.string().nullable(), until: z.number().nullable() }).nullable().optional(),

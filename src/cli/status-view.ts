@@ -1,7 +1,7 @@
 import { redact } from '../log/redact.js';
 import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
 import { readAccountRouting } from '../tokens/jwt-claims.js';
-import type { AccountJson, StatusJson } from './json-schemas.js';
+import type { AccountJson, FamilyJson, StatusJson } from './json-schemas.js';
 import { accountState, attentionAdvice } from './render/account-state.js';
 
 function windowJson(snapshot: WindowSnapshot | undefined, now: number): AccountJson['usage']['fiveHour'] {
@@ -14,6 +14,23 @@ function windowJson(snapshot: WindowSnapshot | undefined, now: number): AccountJ
     observedAt: snapshot.observedAt ?? null,
     source: snapshot.source,
   };
+}
+
+/** The account's limit families, by id: usage windows and a 429 cooldown still running. */
+function familiesJson(account: Account, now: number): FamilyJson[] {
+  const ids = new Set([...Object.keys(account.usage.additional ?? {}), ...Object.keys(account.health.familyCooldowns ?? {})]);
+  return [...ids].sort().map((id) => {
+    const family = account.usage.additional?.[id];
+    const cooldown = account.health.familyCooldowns?.[id];
+    return {
+      id,
+      limitName: family?.limitName ?? null,
+      fiveHour: windowJson(family?.fiveHour, now),
+      weekly: windowJson(family?.weekly, now),
+      monthly: windowJson(family?.monthly, now),
+      outUntil: cooldown && cooldown.until > now ? cooldown.until : null,
+    };
+  });
 }
 
 function limitJson(account: Account, now: number): AccountJson['limitReached'] {
@@ -46,6 +63,7 @@ export function accountJson(account: Account, data: StoreData, now: number): Acc
       fiveHour: windowJson(account.usage.fiveHour, now),
       weekly: windowJson(account.usage.weekly, now),
       monthly: windowJson(account.usage.monthly, now),
+      families: familiesJson(account, now),
     },
     limitReached: limitJson(account, now),
     credits: creditsJson(account),

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import type { SseEvent } from './sse-frames.js';
+import { activeFamily } from '../usage/limit-families.js';
 
 /** What a Codex reply means for the account that sent it, decided before a byte reaches OpenCode. */
 export type ReplyVerdict =
   /** Serve it: the stream goes to OpenCode. */
   | { kind: 'ok' }
-  /** 429 usage_limit_reached: out of quota until `resetsAt` (epoch ms; undefined when not given). */
-  | { kind: 'quota-exhausted'; resetsAt?: number; planType?: string }
+  /**
+   * 429 usage_limit_reached: out of quota until `resetsAt` (epoch ms; undefined when not given).
+   * `family`: the limit family `x-codex-active-limit` named; undefined for the account-wide limit.
+   */
+  | { kind: 'quota-exhausted'; resetsAt?: number; planType?: string; family?: string }
   /** 429 usage_not_included: the plan does not include Codex. */
   | { kind: 'plan-excludes-codex' }
   /** Any other 429: a burst limit, seconds or minutes, never hours. */
@@ -130,7 +134,8 @@ export function classifyReply(status: number, headers: Headers, body: string, no
           : facts.resetsInSeconds !== undefined
             ? now + facts.resetsInSeconds * 1_000
             : undefined;
-      return { kind: 'quota-exhausted', resetsAt, planType: facts.planType };
+      const family = activeFamily(headers.get('x-codex-active-limit'));
+      return { kind: 'quota-exhausted', resetsAt, planType: facts.planType, ...(family === undefined ? {} : { family }) };
     }
     if (code === 'usage_not_included') return { kind: 'plan-excludes-codex' };
     return { kind: 'burst-limit', retryAfterMs: readRetryAfterMs(headers, now) };

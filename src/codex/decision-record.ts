@@ -3,6 +3,7 @@ import type { ChoiceReason } from '../rotator/choose-account.js';
 import { describeChoiceReason } from '../rotator/explain-choice.js';
 import { describeExclusions } from '../rotator/explain.js';
 import type { StoreData } from '../store/schema.js';
+import { familyOfModel } from '../usage/limit-families.js';
 
 /** One try on one account during a request. */
 export interface AttemptRecord {
@@ -21,8 +22,9 @@ export interface PassedOverRecord {
  * The accounts a request did not try, each with why: left out (and the reason) or eligible but
  * not chosen. Only built for the debug log, so it may walk every account.
  */
-export function passedOver(data: StoreData, attempts: readonly AttemptRecord[], context: EligibilityContext): PassedOverRecord[] {
+export function passedOver(data: StoreData, attempts: readonly AttemptRecord[], eligibility: EligibilityContext): PassedOverRecord[] {
   const tried = new Set(attempts.map((attempt) => attempt.account));
+  const context: EligibilityContext = { ...eligibility, family: eligibility.family ?? familyOfModel(data, eligibility.model) };
   return data.accounts
     .filter((account) => !tried.has(account.alias))
     .map((account) => {

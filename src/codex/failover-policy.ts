@@ -10,6 +10,8 @@ export interface AccountMark {
   workspaceDeactivatedUntil?: number;
   reloginRequired?: boolean;
   unsupportedModel?: { model: string; until: number };
+  /** A limit family is out on this account: its models only, not the account. */
+  familyCooldown?: { family: string; until: number };
 }
 
 export type FailoverStep =
@@ -93,9 +95,15 @@ export function decideFailover(verdict: ReplyVerdict, context: FailoverContext):
     case 'request-error':
       return { action: 'pass-through' };
     case 'quota-exhausted': {
-      const until =
-        verdict.resetsAt === undefined ? now + QUOTA_UNKNOWN_RESET_COOLDOWN_MS : Math.min(verdict.resetsAt, now + QUOTA_HORIZON_MS);
-      return { action: 'next-account', mark: { reason: QUOTA_COOLDOWN_REASON, cooldownUntil: Math.max(until, now + SECOND) }, delayMs: 0 };
+      const until = Math.max(
+        verdict.resetsAt === undefined ? now + QUOTA_UNKNOWN_RESET_COOLDOWN_MS : Math.min(verdict.resetsAt, now + QUOTA_HORIZON_MS),
+        now + SECOND,
+      );
+      // A family's limit (PROTOCOL.md §8) cools that family's models on this account, not the account.
+      if (verdict.family !== undefined) {
+        return { action: 'next-account', mark: { reason: `${verdict.family} ${QUOTA_COOLDOWN_REASON}`, familyCooldown: { family: verdict.family, until } }, delayMs: 0 };
+      }
+      return { action: 'next-account', mark: { reason: QUOTA_COOLDOWN_REASON, cooldownUntil: until }, delayMs: 0 };
     }
     case 'plan-excludes-codex':
       return { action: 'next-account', mark: { reason: 'plan does not include Codex', cooldownUntil: now + PLAN_EXCLUDES_COOLDOWN_MS }, delayMs: 0 };

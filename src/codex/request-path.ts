@@ -12,13 +12,13 @@ import {
   markWorkspaceDeactivated,
   recordError,
   recordRequestServed,
-  recordSnapshot,
   rememberSession,
 } from '../store/mutations.js';
 import type { Account, StoreData } from '../store/schema.js';
 import { ReloginRequiredError } from '../tokens/errors.js';
 import type { TokenKeeper } from '../tokens/token-keeper.js';
-import { snapshotsFromHeaders } from '../usage/rate-limit-headers.js';
+import { ReplyRateLimitRecorder } from '../usage/reply-rate-limits.js';
+import { extendFamilyCooldown } from '../usage/usage-mutations.js';
 import { DeadlineError } from '../http/deadline-error.js';
 import { sendWithDeadlines, type Deadlines, type TimedReply } from '../http/http-client.js';
 import { classifyReply, type ReplyVerdict } from './classify-response.js';
@@ -63,9 +63,6 @@ export interface ModelRequest {
   signal?: AbortSignal | null;
 }
 
-/** Unchanged rate-limit headers are recorded again after this long, so their snapshot stays fresh. */
-const RATE_LIMIT_REFRESH_MS = 60_000;
-
 /** How many sessions with foreign reasoning are remembered; the oldest is forgotten first. */
 const REMEMBERED_FOREIGN_SESSIONS = 1_000;
 
@@ -105,8 +102,7 @@ function forwardedHeaders(headers: Headers): Headers {
  */
 export class CodexRequestPath {
   readonly #burstStreaks = new Map<string, number>();
-  /** Per account, the rate-limit headers last recorded and when: unchanged ones are not parsed and stored again. */
-  readonly #lastRateLimits = new Map<string, { signature: string; at: number }>();
+  readonly #rateLimits: ReplyRateLimitRecorder;
   /** Sessions whose history holds reasoning from an account they left: stripped up front from then on. */
   readonly #foreignReasoningSessions = new Set<string>();
   readonly #url: string;
@@ -116,6 +112,7 @@ export class CodexRequestPath {
     this.#url = `${options.config.codexBaseUrl}/codex/responses`;
     const { requestTimeout, firstEventTimeout, streamIdleTimeout, errorBodyTimeout } = options.config;
     this.#deadlines = { headersMs: requestTimeout, firstByteMs: firstEventTimeout, idleMs: streamIdleTimeout, bodyMs: errorBodyTimeout };
+    this.#rateLimits = new ReplyRateLimitRecorder(options.store);
   }
 
   /** Routes one request. The caller has just brought the store's view up to date (PluginRuntime.readiness). */
@@ -191,7 +188,7 @@ export class CodexRequestPath {
       }
 
       const now = clock.now();
-      this.#recordRateLimitHeaders(account.id, reply.headers, now);
+      this.#rateLimits.record(account.id, reply, now, model);
       let verdict: ReplyVerdict;
       /** What exactly went wrong, when the status alone does not say it. */
       let detail: string | undefined;
@@ -312,25 +309,10 @@ export class CodexRequestPath {
     this.#mark(account.id, mark, now);
   }
 
-  #recordRateLimitHeaders(accountId: string, headers: Headers, now: number): void {
-    // Most replies repeat the last numbers; re-recording them only matters to keep the snapshot fresh.
-    const signature = `${headers.get('x-codex-primary-used-percent')}|${headers.get('x-codex-secondary-used-percent')}|${headers.get('x-codex-primary-reset-at')}|${headers.get('x-codex-secondary-reset-at')}`;
-    const last = this.#lastRateLimits.get(accountId);
-    if (last && last.signature === signature && now - last.at < RATE_LIMIT_REFRESH_MS) return;
-    this.#lastRateLimits.set(accountId, { signature, at: now });
-    const observation = snapshotsFromHeaders(headers, now);
-    const { fiveHour, weekly, monthly } = observation;
-    if (!fiveHour && !weekly && !monthly) return;
-    this.options.store.defer((data) => {
-      if (fiveHour) recordSnapshot(data, accountId, 'fiveHour', fiveHour);
-      if (weekly) recordSnapshot(data, accountId, 'weekly', weekly);
-      if (monthly) recordSnapshot(data, accountId, 'monthly', monthly);
-    });
-  }
-
   #mark(accountId: string, mark: AccountMark, now: number): void {
     this.options.store.defer((data: StoreData) => {
       if (mark.cooldownUntil !== undefined) extendCooldown(data, accountId, mark.cooldownUntil, mark.reason);
+      if (mark.familyCooldown) extendFamilyCooldown(data, accountId, mark.familyCooldown.family, mark.familyCooldown.until, mark.reason);
       if (mark.workspaceDeactivatedUntil !== undefined) markWorkspaceDeactivated(data, accountId, mark.workspaceDeactivatedUntil);
       if (mark.unsupportedModel) markModelUnsupported(data, accountId, mark.unsupportedModel.model, mark.unsupportedModel.until);
       if (mark.reloginRequired) markReloginRequired(data, accountId, mark.reason, now);

@@ -37,6 +37,20 @@ export interface WindowView {
   stale: boolean;
 }
 
+/** A limit family's usage on one account (PROTOCOL.md §8). */
+export interface FamilyView {
+  /** The limit id, e.g. `codex_bengalfox`. */
+  id: string;
+  /** Its display name, else its id. */
+  label: string;
+  fiveHour: WindowView | null;
+  weekly: WindowView | null;
+  /** A 30-day window of its own; null when it has none. */
+  monthly: WindowView | null;
+  /** Until when its models are out on this account after its 429; null when they are not. */
+  outUntil: number | null;
+}
+
 export interface AccountView {
   id: string;
   alias: string;
@@ -55,6 +69,8 @@ export interface AccountView {
   residency: string | null;
   fedramp: boolean;
   credits: { hasCredits: boolean; unlimited: boolean; balance: string | null } | null;
+  /** Limit families of their own over some models, by id. */
+  families: FamilyView[];
   requestsToday: number;
   requestsTotal: number;
   lastUsedAt: number | null;
@@ -108,6 +124,9 @@ const STATE_OF: Record<Exclusion['kind'], { kind: StateKind; label: string; tone
   'model-unsupported': { kind: 'active', label: 'active', tone: 'ok' },
   'usage-limit': { kind: 'limited', label: 'limit reached', tone: 'warn' },
   'limit-reached': { kind: 'limited', label: 'limit reached', tone: 'warn' },
+  // Both concern one model only: the account itself stays active.
+  'family-limit': { kind: 'active', label: 'active', tone: 'ok' },
+  'model-not-in-catalog': { kind: 'active', label: 'active', tone: 'ok' },
   'already-tried': { kind: 'active', label: 'active', tone: 'ok' },
   'not-pinned': { kind: 'active', label: 'active', tone: 'ok' },
 };
@@ -127,6 +146,22 @@ export function windowView(snapshot: WindowSnapshot | undefined, now: number, st
     sourceLabel: SOURCE_LABELS[snapshot.source],
     stale: isSnapshotStale(snapshot, now, staleAfterMs),
   };
+}
+
+export function familyViews(account: Account, now: number, staleAfterMs: number): FamilyView[] {
+  const ids = new Set([...Object.keys(account.usage.additional ?? {}), ...Object.keys(account.health.familyCooldowns ?? {})]);
+  return [...ids].sort().map((id) => {
+    const family = account.usage.additional?.[id];
+    const cooldown = account.health.familyCooldowns?.[id];
+    return {
+      id,
+      label: family?.limitName ?? id,
+      fiveHour: windowView(family?.fiveHour, now, staleAfterMs),
+      weekly: windowView(family?.weekly, now, staleAfterMs),
+      monthly: windowView(family?.monthly, now, staleAfterMs),
+      outUntil: cooldown && cooldown.until > now ? cooldown.until : null,
+    };
+  });
 }
 
 /** The account's state and every reason it cannot serve, most fundamental first. */
@@ -202,6 +237,7 @@ export function accountView(account: Account, data: StoreData, inputs: ViewInput
     monthly: windowView(account.usage.monthly, now, context.snapshotStaleAfterMs),
     ...routingView(account),
     credits: creditsView(account),
+    families: familyViews(account, now, context.snapshotStaleAfterMs),
     requestsToday: account.stats.daily?.[utcDay(now)] ?? 0,
     requestsTotal: account.stats.requests,
     lastUsedAt: account.stats.lastUsedAt ?? null,

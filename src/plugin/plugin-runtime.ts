@@ -9,6 +9,8 @@ import type { ToastClient } from '../notify/toast-sender.js';
 import { AccountRotator } from '../rotator/rotator.js';
 import { AccountStore } from '../store/account-store.js';
 import { StoreUnreadableError } from '../store/errors.js';
+import type { CatalogModel } from '../store/schema.js';
+import { listedCatalogs } from '../models/catalog-models.js';
 import { TokenKeeper } from '../tokens/token-keeper.js';
 import { BackgroundUsageRefresher } from '../usage/background-refresher.js';
 import { UsageRefreshQueue } from '../usage/refresh-queue.js';
@@ -152,6 +154,20 @@ export class PluginRuntime {
       };
     }
     return { ready: true, send: this.#send };
+  }
+
+  /**
+   * The model catalogs of the enabled accounts, as last read by the usage refresher: a read of the
+   * local store, never of the network, so OpenCode's startup never waits on the backend. Empty when
+   * none has been read yet or the store cannot be read (OpenCode then gets the built-in list).
+   */
+  async modelCatalogs(): Promise<CatalogModel[][]> {
+    try {
+      return listedCatalogs((await this.store.current()).accounts);
+    } catch (error) {
+      this.logger.warn('could not read the model catalogs; listing the built-in models', { error: error instanceof Error ? error.message : String(error) });
+      return [];
+    }
   }
 
   #standAside(error: StoreUnreadableError): Readiness {

@@ -1,6 +1,7 @@
 import type { Hooks, PluginInput, PluginOptions } from '@opencode-ai/plugin';
 import { CODEX_MODELS } from '../models/codex-models.js';
 import { parseModelEdits } from '../models/model-edits.js';
+import { specsFromCatalogs } from '../models/catalog-models.js';
 import { codexModels } from '../models/opencode-models.js';
 import { PLACEHOLDER_API_KEY } from '../signin/opencode-auth-record.js';
 import { createLoginMethods } from '../signin/opencode-login-methods.js';
@@ -32,7 +33,9 @@ function buildHooks(input: PluginInput, _options?: PluginOptions): Hooks {
     provider: {
       id: 'openai',
       async models(provider) {
-        return codexModels({ provider, specs: CODEX_MODELS, edits: modelEdits });
+        // The accounts' own catalogs as last read (a local file; never the network), else the data file.
+        const specs = specsFromCatalogs(await runtime.modelCatalogs(), CODEX_MODELS) ?? CODEX_MODELS;
+        return codexModels({ provider, specs, edits: modelEdits });
       },
     },
     auth: {

@@ -1,6 +1,7 @@
 import type { Strategy } from '../config/config.js';
 import type { Account, StoreData } from '../store/schema.js';
 import { availableAgainAt, exclusionsOf, isEligible, type EligibilityContext, type Exclusion } from './exclusion.js';
+import { familyOfModel } from '../usage/limit-families.js';
 import { percentLeftOf, soonestResetOf } from './headroom.js';
 import { atLimitEdge, riskScoreOf } from './pace.js';
 
@@ -147,6 +148,7 @@ export function chooseAccount(data: StoreData, request: ChoiceRequest, memory: R
   const context: EligibilityContext = {
     now: request.now,
     model: request.model,
+    family: familyOfModel(data, request.model),
     pauseAtPercent: settings.pauseAtPercent,
     snapshotStaleAfterMs: settings.snapshotStaleAfterMs,
     useCredits: settings.useCredits ?? false,

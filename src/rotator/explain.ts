@@ -3,6 +3,7 @@ import { WINDOW_LABELS } from '../usage/windows.js';
 import type { AccountVerdict, Choice } from './choose-account.js';
 import { QUOTA_COOLDOWN_REASON } from '../codex/failover-policy.js';
 import type { Exclusion } from './exclusion.js';
+import { familyLabel } from '../usage/limit-families.js';
 
 /** `14:32` today, `Mon 14:32` within a week, else the date; always with how long from now. */
 export function formatMoment(at: number, now: number): string {
@@ -38,6 +39,14 @@ export function describeExclusion(exclusion: Exclusion, now: number): string {
       const why = `the backend says it cannot serve now${exclusion.reason ? ` (${exclusion.reason})` : ''}`;
       return exclusion.until === undefined ? `${why}; re-checked by the next usage refresh` : `${why} until ${formatMoment(exclusion.until, now)}`;
     }
+    case 'family-limit': {
+      const label = familyLabel(exclusion.family);
+      const usage = exclusion.window === undefined ? 'limit reached' : `limit (${Math.round(exclusion.usedPercent ?? 100)}% of ${WINDOW_LABELS[exclusion.window]} used)`;
+      const until = exclusion.until === undefined ? '' : ` until ${formatMoment(exclusion.until, now)}`;
+      return `${label} ${usage}${until}; its other models still work`;
+    }
+    case 'model-not-in-catalog':
+      return `its model catalog has no ${exclusion.model}`;
     case 'already-tried':
       return 'failed for this request';
     case 'not-pinned':
@@ -69,9 +78,13 @@ export function describeNoEligibleAccount(choice: Extract<Choice, { ok: false }>
   if (choice.verdicts.length === 0) {
     return 'No ChatGPT account is set up for opencode-multi-auth-codex. Run `opencode-multi-auth login` to add one.';
   }
+  const notInCatalog = choice.verdicts.every((verdict) => verdict.exclusions.some((exclusion) => exclusion.kind === 'model-not-in-catalog'));
+  const missing = choice.verdicts[0]?.exclusions.find((exclusion) => exclusion.kind === 'model-not-in-catalog');
   const head = choice.pinnedAlias
     ? `Pinned account ${choice.pinnedAlias} cannot serve (unpin with \`opencode-multi-auth unpin\`)`
-    : 'No eligible account';
+    : notInCatalog && missing?.kind === 'model-not-in-catalog'
+      ? `No account offers ${missing.model} (no account's model catalog has it; pick another model)`
+      : 'No eligible account';
   const list = choice.verdicts.map((verdict) => describeVerdict(verdict, now)).join(', ');
   const first = choice.verdicts.find((verdict) => verdict.availableAt === choice.firstAvailableAt);
   const tail =

@@ -1,5 +1,6 @@
 import type { Credits, LimitFlag } from '../store/schema.js';
-import { placeWindow, windowFromParts, type UsageObservation, type WindowPair } from './rate-limit-headers.js';
+import { normalizeLimitId } from './limit-families.js';
+import { placeWindow, windowFromParts, type FamilyWindows, type UsageObservation, type WindowPair } from './rate-limit-headers.js';
 import type { CreditsReply, RateLimitReply, UsageReply, UsageWindowReply } from './usage-response.js';
 
 const orUndefined = (value: number | null | undefined): number | undefined => (value == null ? undefined : value);
@@ -75,13 +76,17 @@ export function snapshotsFromUsageReply(reply: UsageReply, observedAt: number): 
   if (limit) observation.limit = limit;
   const credits = creditsFromReply(reply.credits, observedAt);
   if (credits) observation.credits = credits;
-  for (const limit of reply.additional_rate_limits ?? []) {
-    const name = limit.limit_name ?? limit.metered_feature;
-    if (!name) continue;
-    const pair = pairFromRateLimit(limit.rate_limit, observedAt);
-    if (!pair.fiveHour && !pair.weekly && !pair.monthly) continue;
-    (observation.additional ??= {})[name] = pair;
+  // A family is keyed by its limit id (`metered_feature`, as the codex CLI does), named by `limit_name`.
+  for (const extra of reply.additional_rate_limits ?? []) {
+    const idSource = extra.metered_feature ?? extra.limit_name;
+    if (!idSource) continue;
+    const id = normalizeLimitId(idSource);
+    const family: FamilyWindows = pairFromRateLimit(extra.rate_limit, observedAt);
+    if (extra.limit_name) family.limitName = extra.limit_name;
+    if (!family.fiveHour && !family.weekly && !family.monthly && !family.limitName) continue;
+    (observation.additional ??= {})[id] = family;
   }
+  if (Array.isArray(reply.additional_rate_limits)) observation.completeFamilies = true;
   if (reply.plan_type) observation.planType = reply.plan_type;
   return observation;
 }

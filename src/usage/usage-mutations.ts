@@ -43,7 +43,31 @@ export function recordLimitFlag(data: StoreData, accountId: string, flag: LimitF
   account.usage.limit = { ...flag };
 }
 
-/** Records everything an observation carries: its windows, the limit flags, credits and other limit families. */
+function observedAtOf(observation: UsageObservation): number | undefined {
+  const pairs = [observation, ...Object.values(observation.additional ?? {})];
+  const times = pairs
+    .flatMap((pair) => WINDOW_KINDS.map((kind) => pair[kind]?.observedAt))
+    .filter((at): at is number => at !== undefined);
+  return times.length === 0 ? undefined : Math.max(...times);
+}
+
+/**
+ * Forgets stored families a complete list (the usage endpoint's) no longer has, when everything
+ * stored of them is older than that list: a family that ended, or one stored under an older key.
+ */
+function forgetEndedFamilies(data: StoreData, accountId: string, observation: UsageObservation): void {
+  const account = findAccount(data, accountId);
+  const stored = account?.usage.additional;
+  const at = observedAtOf(observation);
+  if (!account || !stored || at === undefined) return;
+  const kept = Object.entries(stored).filter(([id, family]) => {
+    if (observation.additional?.[id]) return true;
+    return Math.max(...WINDOW_KINDS.map((kind) => family[kind]?.observedAt ?? -Infinity)) >= at;
+  });
+  account.usage.additional = Object.fromEntries(kept);
+}
+
+/** Records everything an observation carries: its windows, the limit flags, credits and limit families. */
 export function recordObservation(data: StoreData, accountId: string, observation: UsageObservation): void {
   if (observation.limit) recordLimitFlag(data, accountId, observation.limit);
   for (const kind of WINDOW_KINDS) {
@@ -51,12 +75,40 @@ export function recordObservation(data: StoreData, accountId: string, observatio
     if (snapshot) recordSnapshot(data, accountId, kind, snapshot);
   }
   if (observation.credits) recordCredits(data, accountId, observation.credits);
-  for (const [name, pair] of Object.entries(observation.additional ?? {})) {
+  if (observation.completeFamilies) forgetEndedFamilies(data, accountId, observation);
+  for (const [name, family] of Object.entries(observation.additional ?? {})) {
     for (const kind of WINDOW_KINDS) {
-      const snapshot = pair[kind];
+      const snapshot = family[kind];
       if (snapshot) recordAdditionalSnapshot(data, accountId, name, kind, snapshot);
     }
+    if (family.limitName) recordFamilyName(data, accountId, name, family.limitName);
   }
+}
+
+export function recordFamilyName(data: StoreData, accountId: string, familyId: string, limitName: string): void {
+  const account = findAccount(data, accountId);
+  if (!account) return;
+  const family = ((account.usage.additional ??= {})[familyId] ??= {});
+  family.limitName = limitName;
+}
+
+/** Cooldowns only ever grow: a family's 429 keeps its models off this account until then. */
+export function extendFamilyCooldown(data: StoreData, accountId: string, familyId: string, until: number, reason: string): void {
+  const account = findAccount(data, accountId);
+  if (!account) return;
+  const cooldowns = (account.health.familyCooldowns ??= {});
+  const current = cooldowns[familyId];
+  if (current && current.until >= until) return;
+  cooldowns[familyId] = { until, reason };
+}
+
+/**
+ * Remembers which limit the backend named (`x-codex-active-limit`) for a request of `model`: a
+ * family id, or `premium`. The newest reply wins; the mapping is the backend's, shared by all accounts.
+ */
+export function learnModelFamily(data: StoreData, model: string, limit: string): void {
+  if ((data.modelFamilies ??= {})[model] === limit) return;
+  data.modelFamilies[model] = limit;
 }
 
 /**

@@ -33,6 +33,20 @@ const ROWS: Row[] = [
     body: { error: { code: 'usage_limit_reached' } },
     expected: { kind: 'quota-exhausted', resetsAt: undefined, planType: undefined },
   },
+  {
+    name: "429 usage_limit_reached naming a limit family in x-codex-active-limit is that family's (PROTOCOL §8)",
+    status: 429,
+    headers: { 'x-codex-active-limit': 'codex_bengalfox' },
+    body: { error: { type: 'usage_limit_reached', resets_at: NOW / 1000 + 600 } },
+    expected: { kind: 'quota-exhausted', resetsAt: NOW + 600_000, planType: undefined, family: 'codex_bengalfox' },
+  },
+  {
+    name: '429 usage_limit_reached naming premium is the account-wide limit',
+    status: 429,
+    headers: { 'x-codex-active-limit': 'premium' },
+    body: { error: { type: 'usage_limit_reached', resets_at: NOW / 1000 + 600 } },
+    expected: { kind: 'quota-exhausted', resetsAt: NOW + 600_000, planType: undefined },
+  },
   { name: '429 usage_not_included means the plan lacks Codex', status: 429, body: { error: { type: 'usage_not_included' } }, expected: { kind: 'plan-excludes-codex' } },
   {
     name: 'another 429 with retry-after (seconds) is a burst',

@@ -56,6 +56,15 @@ const ROWS: Row[] = [
     expected: { action: 'next-account', mark: { reason: 'usage limit reached', cooldownUntil: NOW + 1_000 }, delayMs: 0 },
   },
   {
+    name: "a limit family's quota cools that family on the account, never the account",
+    verdict: { kind: 'quota-exhausted', resetsAt: NOW + 3 * HOUR, family: 'codex_bengalfox' },
+    expected: {
+      action: 'next-account',
+      mark: { reason: 'codex_bengalfox usage limit reached', familyCooldown: { family: 'codex_bengalfox', until: NOW + 3 * HOUR } },
+      delayMs: 0,
+    },
+  },
+  {
     name: 'a plan without Codex cools for hours',
     verdict: { kind: 'plan-excludes-codex' },
     expected: { action: 'next-account', mark: { reason: 'plan does not include Codex', cooldownUntil: NOW + PLAN_EXCLUDES_COOLDOWN_MS }, delayMs: 0 },

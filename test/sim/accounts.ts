@@ -1,6 +1,8 @@
+import { catalogEtag, DEFAULT_SIM_CATALOG, normalizeCatalog, type CatalogEntry } from './catalog.js';
+import { createFamily, DEFAULT_SIM_FAMILY, type SimFamily } from './families.js';
 import { AccountQuota, type WindowName } from './quota.js';
 import type { JwtIdentity } from './jwt.js';
-import type { SimAccountSpec } from './types.js';
+import type { SimAccountSpec, SimCatalogModel } from './types.js';
 
 export type UsageShape = NonNullable<SimAccountSpec['usageShape']>;
 
@@ -19,6 +21,16 @@ export interface SimAccount {
   credits: { hasCredits: boolean; unlimited: boolean; balance: string } | undefined;
   quotaResetField: 'resets_at' | 'resets_in_seconds';
   quota: AccountQuota;
+  /** Limit families of their own over some models. */
+  families: SimFamily[];
+  catalog: CatalogEntry[];
+  catalogEtag: string;
+}
+
+/** Replaces the account's catalog and its ETag together. */
+export function setAccountCatalog(account: SimAccount, catalog: ReadonlyArray<string | SimCatalogModel>): void {
+  account.catalog = normalizeCatalog(catalog);
+  account.catalogEtag = catalogEtag(account.catalog);
 }
 
 /** Which windows a plan has, the one reported as primary first (PROTOCOL.md §8, "Window shapes seen in 2026"). */
@@ -38,7 +50,7 @@ export function createAccount(spec: SimAccountSpec, now: () => number): SimAccou
   const usageShape = spec.usageShape ?? 'five-hour-and-weekly';
   const windows = windowsOf(usageShape, spec.primaryWindow ?? 'fiveHour');
   const enforced = windows.secondary ? [windows.primary, windows.secondary] : [windows.primary];
-  return {
+  const account: SimAccount = {
     identity: {
       accountId: spec.accountId,
       userId: spec.userId ?? `user-${spec.accountId}`,
@@ -66,5 +78,10 @@ export function createAccount(spec: SimAccountSpec, now: () => number): SimAccou
       },
       enforced,
     ),
+    families: (spec.families ?? [DEFAULT_SIM_FAMILY]).map((family) => createFamily(family, now, enforced)),
+    catalog: [],
+    catalogEtag: '',
   };
+  setAccountCatalog(account, spec.catalog ?? DEFAULT_SIM_CATALOG);
+  return account;
 }

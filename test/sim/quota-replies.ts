@@ -1,5 +1,6 @@
 import type { SimAccount } from './accounts.js';
-import { WINDOW_LENGTH_MS, type WindowName } from './quota.js';
+import { ACCOUNT_WIDE_LIMIT, familyHeaderPrefix, type SimFamily } from './families.js';
+import { WINDOW_LENGTH_MS, type AccountQuota, type WindowName } from './quota.js';
 
 /** How an account's quota is put on the wire: usage replies and `x-codex-*` headers. */
 
@@ -8,14 +9,19 @@ export function windowMinutes(name: WindowName): number {
 }
 
 /** A window as the usage routes report it. */
-export function usageWindowReply(account: SimAccount, name: WindowName, now: number) {
-  const window = account.quota.window(name);
+export function quotaWindowReply(quota: AccountQuota, name: WindowName, now: number) {
+  const window = quota.window(name);
   return {
     used_percent: window.usedPercent,
     limit_window_seconds: WINDOW_LENGTH_MS[name] / 1000,
     reset_after_seconds: Math.max(0, Math.ceil((window.resetsAt - now) / 1000)),
     reset_at: Math.ceil(window.resetsAt / 1000),
   };
+}
+
+/** A window of the account-wide limit as the usage routes report it. */
+export function usageWindowReply(account: SimAccount, name: WindowName, now: number) {
+  return quotaWindowReply(account.quota, name, now);
 }
 
 /**
@@ -39,8 +45,12 @@ function creditsReply(account: SimAccount) {
     : { has_credits: false, unlimited: false, balance: '0' };
 }
 
-/** The `x-codex-*` headers every /codex/responses answer carries. */
-export function rateLimitHeaders(account: SimAccount, now: number): Record<string, string> {
+/**
+ * `<prefix>-primary-*` and `<prefix>-secondary-*` for one quota, windows in the plan's order (a
+ * family's windows have the account's shape). A plan without a secondary window sends no secondary
+ * headers, or zero-length ones for `weekly-only-zero-secondary`.
+ */
+function windowHeaders(prefix: string, account: SimAccount, quota: AccountQuota, now: number): Record<string, string> {
   const headers: Record<string, string> = {};
   const slots: ['primary' | 'secondary', WindowName | undefined][] = [
     ['primary', account.primaryWindow],
@@ -49,17 +59,35 @@ export function rateLimitHeaders(account: SimAccount, now: number): Record<strin
   for (const [slot, name] of slots) {
     if (name === undefined) {
       if (account.usageShape === 'weekly-only-zero-secondary') {
-        headers[`x-codex-${slot}-used-percent`] = '0';
-        headers[`x-codex-${slot}-window-minutes`] = '0';
-        headers[`x-codex-${slot}-reset-at`] = '';
+        headers[`${prefix}-${slot}-used-percent`] = '0';
+        headers[`${prefix}-${slot}-window-minutes`] = '0';
+        headers[`${prefix}-${slot}-reset-at`] = '';
       }
       continue;
     }
-    const window = usageWindowReply(account, name, now);
-    headers[`x-codex-${slot}-used-percent`] = String(window.used_percent);
-    headers[`x-codex-${slot}-window-minutes`] = String(windowMinutes(name));
-    headers[`x-codex-${slot}-reset-at`] = String(window.reset_at);
-    headers[`x-codex-${slot}-reset-after-seconds`] = String(window.reset_after_seconds);
+    const window = quotaWindowReply(quota, name, now);
+    headers[`${prefix}-${slot}-used-percent`] = String(window.used_percent);
+    headers[`${prefix}-${slot}-window-minutes`] = String(windowMinutes(name));
+    headers[`${prefix}-${slot}-reset-at`] = String(window.reset_at);
+    headers[`${prefix}-${slot}-reset-after-seconds`] = String(window.reset_after_seconds);
+  }
+  return headers;
+}
+
+/**
+ * The `x-codex-*` headers every /codex/responses answer carries. The unnamed `x-codex-primary-*` /
+ * `secondary-*` slots carry whichever limit is active for this request: on a turn of a family's
+ * model that is the FAMILY's numbers, not the account's (PROTOCOL.md §8, from live captures), and
+ * `x-codex-active-limit` names it (`premium` for the account-wide limit). Every family is also
+ * reported under its own name, `x-codex-<family>-*` with `x-codex-<family>-limit-name`.
+ */
+export function rateLimitHeaders(account: SimAccount, now: number, active?: SimFamily): Record<string, string> {
+  const headers: Record<string, string> = windowHeaders('x-codex', account, active?.quota ?? account.quota, now);
+  headers['x-codex-active-limit'] = active?.id ?? ACCOUNT_WIDE_LIMIT;
+  for (const family of account.families) {
+    const prefix = familyHeaderPrefix(family.id);
+    Object.assign(headers, windowHeaders(prefix, account, family.quota, now));
+    headers[`${prefix}-limit-name`] = family.limitName;
   }
   const credits = creditsReply(account);
   headers['x-codex-credits-has-credits'] = credits.has_credits ? 'True' : 'False';
@@ -68,33 +96,42 @@ export function rateLimitHeaders(account: SimAccount, now: number): Record<strin
   return headers;
 }
 
-/** The usage reply body of /codex/usage and /wham/usage. */
+function rateLimitReply(account: SimAccount, quota: AccountQuota, limitReached: boolean, now: number) {
+  return {
+    allowed: !limitReached,
+    limit_reached: limitReached,
+    primary_window: quotaWindowReply(quota, account.primaryWindow, now),
+    secondary_window: account.secondaryWindow ? quotaWindowReply(quota, account.secondaryWindow, now) : missingSecondary(account),
+  };
+}
+
+/**
+ * The usage reply body of /codex/usage and /wham/usage. Limit families are listed in
+ * `additional_rate_limits` as `{limit_name, metered_feature, rate_limit}` (PROTOCOL.md §8; the
+ * codex CLI's backend client reads `metered_feature` as the limit id and `limit_name` as its name).
+ */
 export function usageReply(account: SimAccount, now: number) {
-  const limitReached = isLimitReached(account);
   return {
     plan_type: account.identity.plan,
-    rate_limit: {
-      allowed: !limitReached,
-      limit_reached: limitReached,
-      primary_window: usageWindowReply(account, account.primaryWindow, now),
-      secondary_window: account.secondaryWindow ? usageWindowReply(account, account.secondaryWindow, now) : missingSecondary(account),
-    },
+    rate_limit: rateLimitReply(account, account.quota, isLimitReached(account), now),
     credits: creditsReply(account),
-    additional_rate_limits: [],
+    additional_rate_limits: account.families.map((family) => ({
+      limit_name: family.limitName,
+      metered_feature: family.id,
+      rate_limit: rateLimitReply(account, family.quota, family.quota.blockingWindow() !== undefined, now),
+    })),
     rate_limit_reached_type: account.limitReachedType !== undefined ? { type: account.limitReachedType } : null,
   };
 }
 
 /**
- * The 429 body of a spent limit. `resets_at` (unix s) today; `resets_in_seconds` in older replies,
- * which clients must still read (PROTOCOL.md §3 and §8, "Error shapes").
+ * The 429 body of a spent limit, the account's or a family's (`quota`). `resets_at` (unix s) today;
+ * `resets_in_seconds` in older replies, which clients must still read (PROTOCOL.md §3 and §8, "Error shapes").
  */
-export function usageLimitBody(account: SimAccount, now: number) {
-  const blocking = account.quota.blockingWindow();
+export function usageLimitBody(account: SimAccount, now: number, quota: AccountQuota = account.quota) {
+  const blocking = quota.blockingWindow();
   // A spend control has no window of its own: the latest reset of the plan's windows stands in for it.
-  const resetsAtMs = blocking
-    ? account.quota.window(blocking).resetsAt
-    : Math.max(...account.quota.enforced.map((name) => account.quota.window(name).resetsAt));
+  const resetsAtMs = blocking ? quota.window(blocking).resetsAt : Math.max(...quota.enforced.map((name) => quota.window(name).resetsAt));
   const reset =
     account.quotaResetField === 'resets_in_seconds'
       ? { resets_in_seconds: Math.max(0, Math.ceil((resetsAtMs - now) / 1000)) }

@@ -85,7 +85,7 @@ describe('POST /codex/responses', () => {
         resets_at: Math.ceil(resetsAt / 1000),
       },
     });
-    expect(limited.headers.get('x-codex-active-limit')).toBe('codex');
+    expect(limited.headers.get('x-codex-active-limit')).toBe('premium');
     expect(limited.headers.get('x-codex-primary-used-percent')).toBe('100');
     expect(sim.usage('a').fiveHourUsedPercent).toBe(100);
 

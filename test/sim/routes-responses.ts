@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { authenticateBackend, claimedBackendAccount } from './backend-auth.js';
 import type { FaultEffect } from './faults.js';
 import { delay, sendJson, stallUntilClosed, writeChunk } from './http.js';
+import { sendModelNotSupported } from './catalog.js';
+import { familyOfModel } from './families.js';
 import { isLimitReached, rateLimitHeaders, usageLimitBody } from './quota-replies.js';
 import { accountOfEncryptedContent, errorEvent, incompleteEvent, responseEvents } from './response-stream.js';
 import type { RouteHandler } from './route.js';
@@ -87,9 +89,10 @@ export const responsesRoute: RouteHandler = {
       sendJson(res, 400, { detail: 'Store must be set to false' });
       return;
     }
-    if (account.unsupportedModels.has(body.model)) {
-      // The real shape is a bare `detail` string, not the OpenAI error envelope (PROTOCOL.md §8, "Error shapes").
-      sendJson(res, 400, { detail: `The '${body.model}' model is not supported when using Codex with a ChatGPT account.` });
+    // A model outside the account's own catalog is refused like an unsupported one (PROTOCOL.md §8),
+    // as a bare `detail` string, not the OpenAI error envelope ("Error shapes").
+    if (account.unsupportedModels.has(body.model) || !account.catalog.some((entry) => entry.slug === body.model)) {
+      sendModelNotSupported(res, body.model);
       return;
     }
     if (foreignEncryptedContent(body.input, accountId)) {
@@ -103,18 +106,26 @@ export const responsesRoute: RouteHandler = {
       return;
     }
 
-    if (isLimitReached(account)) {
+    // A family's model spends the family's quota; the account-wide limit (its windows and the spend
+    // controls behind `allowed: false`) still applies to it (the stricter reading: nothing says a
+    // family frees a model from the account's own limit).
+    const family = familyOfModel(account.families, body.model);
+    const accountOut = isLimitReached(account);
+    const familyOut = !accountOut && family !== undefined && family.quota.blockingWindow() !== undefined;
+    if (accountOut || familyOut) {
       const now = state.clock.now();
-      sendJson(res, 429, usageLimitBody(account, now), { ...rateLimitHeaders(account, now), 'x-codex-active-limit': 'codex' });
+      const active = familyOut ? family : undefined;
+      sendJson(res, 429, usageLimitBody(account, now, active?.quota), rateLimitHeaders(account, now, active));
       return;
     }
 
-    account.quota.charge(account.cost);
+    if (family) family.quota.charge(family.cost);
+    else account.quota.charge(account.cost);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       'x-request-id': `req_${Math.random().toString(36).slice(2)}`,
-      ...rateLimitHeaders(account, state.clock.now()),
+      ...rateLimitHeaders(account, state.clock.now(), family),
     });
     res.flushHeaders();
 

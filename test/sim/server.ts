@@ -4,6 +4,7 @@ import { delay, lowercaseHeaders, parseRequestBody, readRequestBody, sendChallen
 import type { RouteHandler } from './route.js';
 import { deviceTokenRoute, devicePageRoute, userCodeRoute } from './routes-device.js';
 import { authorizeRoute, tokenRoute } from './routes-oauth.js';
+import { codexModelsRoute } from './routes-models.js';
 import { responsesRoute } from './routes-responses.js';
 import { codexUsageRoute, whamUsageRoute } from './routes-usage.js';
 import type { RequestContext, SimState } from './state.js';
@@ -13,6 +14,7 @@ const ROUTES: Record<string, RouteHandler> = {
   'POST /backend-api/codex/responses': responsesRoute,
   'GET /backend-api/codex/usage': codexUsageRoute,
   'GET /backend-api/wham/usage': whamUsageRoute,
+  'GET /backend-api/codex/models': codexModelsRoute,
   'POST /oauth/token': tokenRoute,
   'GET /oauth/authorize': authorizeRoute,
   'POST /api/accounts/deviceauth/usercode': userCodeRoute,
@@ -20,7 +22,7 @@ const ROUTES: Record<string, RouteHandler> = {
   'GET /codex/device': devicePageRoute,
 };
 
-const FAULT_ROUTES = new Set<SimRoute>(['responses', 'codex-usage', 'wham-usage', 'token', 'usercode', 'device-token']);
+const FAULT_ROUTES = new Set<SimRoute>(['responses', 'codex-usage', 'wham-usage', 'codex-models', 'token', 'usercode', 'device-token']);
 
 const notFoundRoute: RouteHandler = {
   route: 'unknown',

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimAccount } from './accounts.js';
+import type { SimFamily } from './families.js';
 import type { CounterBook } from './counters.js';
 import type { FaultTable } from './faults.js';
 import type { SignInBook } from './sign-in-book.js';
@@ -45,4 +46,10 @@ export function requireAccount(state: SimState, accountId: string): SimAccount {
   const account = state.accounts.get(accountId);
   if (!account) throw new Error(`simulator: unknown account ${accountId}`);
   return account;
+}
+
+export function requireFamily(state: SimState, accountId: string, familyId: string): SimFamily {
+  const family = requireAccount(state, accountId).families.find((candidate) => candidate.id === familyId);
+  if (!family) throw new Error(`simulator: account ${accountId} has no limit family ${familyId}`);
+  return family;
 }

@@ -55,6 +55,47 @@ export interface SimAccountSpec {
   credits?: { hasCredits: boolean; unlimited?: boolean; balance: string };
   /** How a 429 `usage_limit_reached` says when the limit resets: `resets_at` (default) or the older `resets_in_seconds`. */
   quotaResetField?: 'resets_at' | 'resets_in_seconds';
+  /**
+   * Limit families: limits of their own over some models (PROTOCOL.md §8). Default: one family,
+   * {@link DEFAULT_SIM_FAMILY} (`codex_bengalfox`, "GPT-5.3-Codex-Spark", over `gpt-5.3-codex-spark`),
+   * as live captures show on paid accounts. `[]` for none.
+   */
+  families?: SimFamilySpec[];
+  /**
+   * The account's model catalog, as `GET /codex/models` answers it; a model request for a slug not
+   * in it is refused. Default {@link DEFAULT_SIM_CATALOG}. A bare string is a listed model with defaults.
+   */
+  catalog?: Array<string | SimCatalogModel>;
+}
+
+export interface SimFamilySpec {
+  /** The limit id (`metered_feature`, `x-codex-active-limit`), e.g. `codex_bengalfox`. */
+  id: string;
+  /** Display name (`limit_name`, `x-<id>-limit-name`), e.g. `GPT-5.3-Codex-Spark`. */
+  limitName: string;
+  /** The model slugs this limit covers. */
+  models: string[];
+  /** Default 0. */
+  fiveHourUsedPercent?: number;
+  /** Default 0. */
+  weeklyUsedPercent?: number;
+  /** Default 0; counts only on a `free-monthly` account (a family has its account's windows). */
+  monthlyUsedPercent?: number;
+  /** Percent used per successful request of one of its models. Default `{ fiveHour: 1, weekly: 0.2 }`. */
+  costPerRequest?: { fiveHour?: number; weekly?: number };
+}
+
+/** One entry of `GET /codex/models` (the fields clients read; the real reply carries more). */
+export interface SimCatalogModel {
+  slug: string;
+  /** Default: the slug. */
+  display_name?: string;
+  /** Default 272000. */
+  context_window?: number;
+  /** Default 'list'. */
+  visibility?: 'list' | 'hide';
+  /** Default low, medium, high. */
+  supported_reasoning_levels?: Array<{ effort: string; description: string }>;
 }
 
 export interface SimTokens {
@@ -64,7 +105,7 @@ export interface SimTokens {
   expires_in: number;
 }
 
-export type FaultRoute = 'responses' | 'codex-usage' | 'wham-usage' | 'token' | 'usercode' | 'device-token';
+export type FaultRoute = 'responses' | 'codex-usage' | 'wham-usage' | 'codex-models' | 'token' | 'usercode' | 'device-token';
 
 /** Route names used by counters and the log: the fault routes plus the sign-in pages. */
 export type SimRoute = FaultRoute | 'authorize' | 'device-page' | 'unknown';
@@ -196,6 +237,11 @@ export interface Simulator {
   issueTokens(accountId: string): SimTokens;
   setUsage(accountId: string, usage: { fiveHourUsedPercent?: number; weeklyUsedPercent?: number; monthlyUsedPercent?: number }): void;
   usage(accountId: string): SimUsage;
+  /** Sets a limit family's usage on one account (the family must exist on it). */
+  setFamilyUsage(accountId: string, familyId: string, usage: { fiveHourUsedPercent?: number; weeklyUsedPercent?: number; monthlyUsedPercent?: number }): void;
+  familyUsage(accountId: string, familyId: string): SimUsage;
+  /** Replaces an account's model catalog (a rollout): its ETag changes with it. */
+  setCatalog(accountId: string, catalog: Array<string | SimCatalogModel>): void;
   /** How the two usage routes answer. Default both 'ok'. */
   setUsageRoute(route: 'codex' | 'wham', mode: UsageRouteMode): void;
   addFault(rule: FaultRule): void;

@@ -1,4 +1,4 @@
-import type { AccountJson, StatusJson } from '../json-schemas.js';
+import type { AccountJson, FamilyJson, StatusJson } from '../json-schemas.js';
 import { renderUsageBar } from './bar.js';
 import { paint, type Palette } from './colors.js';
 import { stateLabel } from './account-state.js';
@@ -18,6 +18,22 @@ function usageCell(label: string, window: AccountJson['usage']['fiveHour'], now:
   const tone = window === null ? 'muted' : window.usedPercent >= 100 ? 'bad' : window.usedPercent >= 80 ? 'warn' : 'ok';
   const resets = window?.resetsAt != null ? ` resets ${formatClock(window.resetsAt, now, options.offsetMinutes)}` : '';
   return `${label} ${paint(options.palette, tone, bar)}${options.palette.dim(resets)}`;
+}
+
+/** A limit family under its account: its name, its own bars, and how long its models are out. */
+function familyLines(family: FamilyJson, now: number, options: StatusRenderOptions): string[] {
+  const { palette } = options;
+  const out = family.outUntil !== null ? paint(palette, 'warn', ` out until ${formatClock(family.outUntil, now, options.offsetMinutes)}`) : '';
+  const head = `  ${palette.dim('└')} ${family.limitName ?? family.id}${out}`;
+  const bars = [
+    family.fiveHour ? usageCell('5h', family.fiveHour, now, options) : '',
+    family.weekly ? usageCell('wk', family.weekly, now, options) : '',
+    family.monthly ? usageCell('30d', family.monthly, now, options) : '',
+  ]
+    .filter((cell) => cell !== '')
+    .join('   ');
+  if (bars === '') return [head];
+  return visibleWidth(head) + visibleWidth(bars) + 3 <= options.width ? [`${head}  ${bars}`] : [head, `    ${bars}`];
 }
 
 /** The plan, with the workspace's region and FedRAMP when it has them: `team, us` or `enterprise, FedRAMP`. */
@@ -84,6 +100,7 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
       const line = `last error ${formatRelative(account.lastError.at, view.now)}: ${account.lastError.message}`;
       wrap(line, options.width - 4).forEach((part, index) => lines.push(`${index === 0 ? '  ' : '    '}${palette.dim(part)}`));
     }
+    for (const family of account.usage.families) lines.push(...familyLines(family, view.now, options));
     if (account.advice) {
       const tone = account.state === 'relogin-required' ? 'bad' : 'warn';
       wrap(`! ${account.advice}`, options.width - 4).forEach((line, index) => lines.push(`${index === 0 ? '  ' : '    '}${paint(palette, tone, line)}`));
