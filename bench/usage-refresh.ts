@@ -14,7 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { codexRequestHeaders } from '../src/usage/codex-request-headers.js';
+import { codexRequestHeaders } from '../src/http/codex-request-headers.js';
 import { simAccounts, usageFixture, type UsageFixture } from '../test/usage/fixture.js';
 import type { BenchResult } from './stats.js';
 

@@ -1,6 +1,6 @@
 import { redact } from '../log/redact.js';
 import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
-import { readAccountRouting } from '../tokens/jwt-claims.js';
+import { readAccountRouting } from '../store/jwt-claims.js';
 import type { AccountJson, FamilyJson, StatusJson } from './json-schemas.js';
 import { accountState, attentionAdvice } from './render/account-state.js';
 

@@ -1,4 +1,4 @@
-import { readWorkspaceRouting, workspaceRoutingHeaders, type WorkspaceRouting } from '../tokens/jwt-claims.js';
+import { readWorkspaceRouting, workspaceRoutingHeaders, type WorkspaceRouting } from '../store/jwt-claims.js';
 
 /** Headers that must not be copied from OpenCode's request to the Codex backend (the routing ones are per account). */
 const DROPPED = new Set([

@@ -1,4 +1,6 @@
 import type { ReplyVerdict } from './classify-response.js';
+import { QUOTA_COOLDOWN_REASON } from '../store/cooldown-reasons.js';
+import { MODEL_UNSUPPORTED_MS } from '../models/catalog-mutations.js';
 
 /** Changes to an account's health that a failed attempt calls for. */
 export interface AccountMark {
@@ -43,9 +45,6 @@ const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
-/** The cooldown reason of an account out of quota; the explanation names the window instead. */
-export const QUOTA_COOLDOWN_REASON = 'usage limit reached';
-
 /**
  * The cooldown reason of a burst limit. Not worded as a "rate limit": OpenCode retries any error
  * whose message says so, even one it would otherwise give up on.
@@ -61,7 +60,6 @@ export const CHALLENGE_COOLDOWN_MS = 1 * MINUTE;
 export const FORBIDDEN_COOLDOWN_MS = 5 * MINUTE;
 export const WORKSPACE_DEACTIVATED_MS = 30 * MINUTE;
 export const PLAN_EXCLUDES_COOLDOWN_MS = 6 * HOUR;
-export const MODEL_UNSUPPORTED_MS = 6 * HOUR;
 /**
  * A workspace refused in this region: the headers came from its own claims, so retrying at once
  * would fail the same way. Long enough not to pester the backend, short enough to notice a fix.

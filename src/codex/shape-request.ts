@@ -3,6 +3,7 @@
  * Pure; everything no rule names passes through untouched. Large values may arrive as RawJson
  * (request-body.ts); the rules that look inside them go through its helpers.
  */
+import { FAST_SUFFIX } from '../models/codex-models.js';
 import { mayContainType, plainValue, takeLeading, type RequestBody } from './request-body.js';
 
 export type { RequestBody } from './request-body.js';
@@ -26,8 +27,6 @@ export const UNSUPPORTED_PARAMETERS = [
 
 const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
-/** Model suffix that asks for the priority service tier, as OpenCode's own model catalog offers it. */
-export const FAST_SUFFIX = '-fast';
 
 /** Message roles whose text belongs in `instructions` when it leads the input. */
 const INSTRUCTION_ROLES = new Set(['system', 'developer']);

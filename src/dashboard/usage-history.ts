@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { SNAPSHOT_SOURCES, type StoreData } from '../store/schema.js';
-import { WINDOW_KINDS } from '../usage/windows.js';
+import { SNAPSHOT_SOURCES, WINDOW_KINDS, type StoreData } from '../store/schema.js';
 
 /*
  * The store keeps only each account's latest usage snapshot, so the dashboard keeps its own short

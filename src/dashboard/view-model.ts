@@ -1,12 +1,11 @@
 import { redact } from '../log/redact.js';
 import { exclusionsOf, type EligibilityContext, type Exclusion } from '../rotator/exclusion.js';
 import { describeExclusion } from '../rotator/explain.js';
-import type { Account, SnapshotSource, StoreData, WindowSnapshot } from '../store/schema.js';
+import { WINDOW_KINDS, type Account, type SnapshotSource, type StoreData, type WindowSnapshot, type WindowKind } from '../store/schema.js';
 import type { Strategy } from '../config/config.js';
 import type { RefreshProgress } from '../usage/refresh-queue.js';
 import { isSnapshotStale } from '../usage/staleness.js';
-import { readAccountRouting } from '../tokens/jwt-claims.js';
-import { WINDOW_KINDS, type WindowKind } from '../usage/windows.js';
+import { readAccountRouting } from '../store/jwt-claims.js';
 import { servingView, type ServingView } from './serving-view.js';
 import { HISTORY_SPAN_MS, type HistoryPoint } from './usage-history.js';
 

@@ -1,4 +1,4 @@
-import { CODEX_CLI_VERSION, codexRequestHeaders } from '../usage/codex-request-headers.js';
+import { CODEX_CLI_VERSION, codexRequestHeaders } from '../http/codex-request-headers.js';
 import type { CatalogModel } from '../store/schema.js';
 import { CatalogReplySchema, catalogModelsFromReply } from './catalog-reply.js';
 

@@ -1,6 +1,8 @@
-import { MODEL_UNSUPPORTED_MS } from '../codex/failover-policy.js';
 import { findAccount } from '../store/mutations.js';
 import type { ModelCatalog, StoreData } from '../store/schema.js';
+
+/** How long a model the backend refused for an account is treated as not offered there (a newer catalog that lists it lifts the mark). */
+export const MODEL_UNSUPPORTED_MS = 6 * 60 * 60_000;
 
 /* Merge-style store changes for model catalogs, in the manner of src/store/mutations.ts. */
 

@@ -8,6 +8,9 @@
  * no API-only models (gpt-4o, gpt-4.1, image, nano). `OPENCODE_MULTI_AUTH_MODELS` edits the list
  * without a release.
  */
+/** Model suffix that asks for the priority service tier, as OpenCode's own model catalog offers it. */
+export const FAST_SUFFIX = '-fast';
+
 export interface CodexModelSpec {
   /** The id OpenCode lists and the backend receives. */
   id: string;

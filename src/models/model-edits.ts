@@ -1,4 +1,4 @@
-import { FAST_SUFFIX } from '../codex/shape-request.js';
+import { FAST_SUFFIX } from './codex-models.js';
 import type { CodexModelSpec } from './codex-models.js';
 
 /** One item of `OPENCODE_MULTI_AUTH_MODELS`: `+id` or a bare `id` adds, `-id` removes. */

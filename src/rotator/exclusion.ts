@@ -1,7 +1,6 @@
-import type { Account, LimitFlag, WindowSnapshot } from '../store/schema.js';
+import { WINDOW_KINDS, type Account, type LimitFlag, type WindowSnapshot, type WindowKind } from '../store/schema.js';
 import type { ModelFamily } from '../usage/limit-families.js';
 import { isSnapshotStale } from '../usage/staleness.js';
-import { WINDOW_KINDS, type WindowKind } from '../usage/windows.js';
 
 /** Why an account cannot serve a request right now. An account with none is eligible. */
 export type Exclusion =

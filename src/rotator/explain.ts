@@ -1,7 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import { WINDOW_LABELS } from '../usage/windows.js';
 import type { AccountVerdict, Choice } from './choose-account.js';
-import { QUOTA_COOLDOWN_REASON } from '../codex/failover-policy.js';
+import { QUOTA_COOLDOWN_REASON } from '../store/cooldown-reasons.js';
 import type { Exclusion } from './exclusion.js';
 import { familyLabel } from '../usage/limit-families.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readTokenIdentity } from '../tokens/jwt-claims.js';
+import { readTokenIdentity } from '../store/jwt-claims.js';
 
 /**
  * The key of the `openai` record this tool puts in OpenCode's auth.json. OpenCode only calls the plugin's

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readIdentity } from '../tokens/jwt-claims.js';
+import { readIdentity } from './jwt-claims.js';
 import { STORE_VERSION, accountIdentity } from './schema.js';
 
 /** Why a file's contents cannot be brought to the current version. */

@@ -1,6 +1,5 @@
-import type { WindowKind } from '../usage/windows.js';
+import type { WindowKind, Account, StoreData, Tokens, WindowSnapshot } from './schema.js';
 import { AccountNotFoundError, AliasTakenError } from './errors.js';
-import type { Account, StoreData, Tokens, WindowSnapshot } from './schema.js';
 
 /*
  * Merge-style changes to the store. Each one may be applied again to a newer copy of the file than

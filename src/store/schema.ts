@@ -3,6 +3,10 @@ import { z } from 'zod';
 /** The version this build writes. A file with a higher version is refused, never overwritten. */
 export const STORE_VERSION = 1;
 
+/** The usage windows an account can have, each identified by its length (usage/windows.ts classifies them). */
+export const WINDOW_KINDS = ['fiveHour', 'weekly', 'monthly'] as const;
+export type WindowKind = (typeof WINDOW_KINDS)[number];
+
 export const SNAPSHOT_SOURCES = ['usage-endpoint', 'response-headers', 'probe', 'codex-cli'] as const;
 export type SnapshotSource = (typeof SNAPSHOT_SOURCES)[number];
 

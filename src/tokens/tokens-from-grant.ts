@@ -1,6 +1,6 @@
 import type { Account, Tokens } from '../store/schema.js';
 import { accountIdentity } from '../store/schema.js';
-import { readIdentity } from './jwt-claims.js';
+import { readIdentity } from '../store/jwt-claims.js';
 import type { TokenGrant } from './oauth-client.js';
 import { TokenIdentityError } from './errors.js';
 

@@ -1,4 +1,4 @@
-import { codexRequestHeaders } from './codex-request-headers.js';
+import { codexRequestHeaders } from '../http/codex-request-headers.js';
 import { ProbeError } from './errors.js';
 import { hasWindows, snapshotsFromHeaders, type UsageObservation } from './rate-limit-headers.js';
 

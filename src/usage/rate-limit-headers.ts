@@ -1,6 +1,6 @@
-import type { Credits, LimitFlag, SnapshotSource, WindowSnapshot } from '../store/schema.js';
+import type { Credits, LimitFlag, SnapshotSource, WindowSnapshot, WindowKind } from '../store/schema.js';
 import { ACCOUNT_WIDE_LIMIT, activeFamily, normalizeLimitId } from './limit-families.js';
-import { classifyWindowMinutes, type WindowKind } from './windows.js';
+import { classifyWindowMinutes } from './windows.js';
 
 /** One family's windows, each placed by its length (never by primary/secondary position). */
 export interface WindowPair {

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { SnapshotSource } from '../store/schema.js';
-import { refreshCatalogIfDue } from '../models/refresh-catalog.js';
+import { refreshCatalogIfDue } from './refresh-catalog.js';
 import { DEFAULT_PROBE_MODEL, PROBE_INTERVAL_MS } from './probe-policy.js';
 import {
   recordRefreshFailure,

@@ -1,8 +1,7 @@
 import type { Config } from '../config/config.js';
-import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
-import { isCatalogDue } from '../models/refresh-catalog.js';
+import { WINDOW_KINDS, type Account, type StoreData, type WindowSnapshot, type WindowKind } from '../store/schema.js';
+import { isCatalogDue } from './refresh-catalog.js';
 import { isSnapshotStale } from './staleness.js';
-import { WINDOW_KINDS, type WindowKind } from './windows.js';
 
 export type SelectionConfig = Pick<Config, 'pauseAtPercent' | 'snapshotStaleAfter' | 'usageRefreshInterval'>;
 

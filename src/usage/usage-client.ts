@@ -6,7 +6,7 @@ import {
   fallsBackToOtherRoute,
   isRetriedOnSameRoute,
 } from './classify-usage-answer.js';
-import { codexRequestHeaders } from './codex-request-headers.js';
+import { codexRequestHeaders } from '../http/codex-request-headers.js';
 import { UsageEndpointError, type UsageRoute } from './errors.js';
 import { UsageReplySchema, type UsageReply } from './usage-response.js';
 

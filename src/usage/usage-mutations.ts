@@ -1,8 +1,7 @@
 import { findAccount, recordSnapshot } from '../store/mutations.js';
-import type { Credits, LimitFlag, StoreData, WindowSnapshot } from '../store/schema.js';
+import { WINDOW_KINDS, type Credits, type LimitFlag, type StoreData, type WindowSnapshot, type WindowKind } from '../store/schema.js';
 import { isInterruptedReason } from '../tokens/refresh-journal.js';
 import type { UsageObservation } from './rate-limit-headers.js';
-import { WINDOW_KINDS, type WindowKind } from './windows.js';
 
 /*
  * Merge-style store changes for usage, in the manner of src/store/mutations.ts: each may be applied

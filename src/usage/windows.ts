@@ -1,11 +1,11 @@
+import type { WindowKind } from '../store/schema.js';
+
 /**
  * The Codex backend reports up to two rate-limit windows, but which one is "primary" differs by plan
  * (PROTOCOL.md §8, "Window shapes seen in 2026"): Plus/Pro a 5 h and a weekly one; some paid plans a
  * weekly primary alone; free plans one 30-day window. A window is therefore identified by its
  * length, never by its position, and a zero-length window is no window at all.
  */
-export const WINDOW_KINDS = ['fiveHour', 'weekly', 'monthly'] as const;
-export type WindowKind = (typeof WINDOW_KINDS)[number];
 
 export const FIVE_HOUR_MINUTES = 300;
 export const WEEKLY_MINUTES = 10_080;

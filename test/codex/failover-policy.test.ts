@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplyVerdict } from '../../src/codex/classify-response.js';
+import { MODEL_UNSUPPORTED_MS } from '../../src/models/catalog-mutations.js';
 import {
   BAD_REPLY_COOLDOWN_MS,
   BURST_COOLDOWN_CAP_MS,
   CHALLENGE_COOLDOWN_MS,
   FORBIDDEN_COOLDOWN_MS,
-  MODEL_UNSUPPORTED_MS,
   PLAN_EXCLUDES_COOLDOWN_MS,
   QUOTA_HORIZON_MS,
   QUOTA_UNKNOWN_RESET_COOLDOWN_MS,

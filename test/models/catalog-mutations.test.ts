@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_UNSUPPORTED_MS } from '../../src/codex/failover-policy.js';
+import { MODEL_UNSUPPORTED_MS } from '../../src/models/catalog-mutations.js';
 import { confirmCatalog, recordCatalog } from '../../src/models/catalog-mutations.js';
 import { HOUR, NOW, routingAccount, storeOf } from '../support/routing-accounts.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CATALOG_REFRESH_MS } from '../../src/models/refresh-catalog.js';
+import { CATALOG_REFRESH_MS } from '../../src/usage/refresh-catalog.js';
 import { findAccount } from '../../src/store/mutations.js';
 import { DEFAULT_SIM_CATALOG } from '../sim/index.js';
 import { usageFixture, type UsageFixture } from '../usage/fixture.js';

@@ -4,7 +4,7 @@ import { startSimulator, type Simulator } from '../sim/index.js';
 import { startBrowserSignIn } from '../../src/signin/browser-flow.js';
 import { DEFAULT_CALLBACK_PORTS } from '../../src/signin/callback-server.js';
 import { AuthorizationDeniedError, NoFreeCallbackPortError, SignInTimeoutError, StateMismatchError } from '../../src/signin/errors.js';
-import { readIdentity } from '../../src/tokens/jwt-claims.js';
+import { readIdentity } from '../../src/store/jwt-claims.js';
 import { freePorts, occupy } from './free-ports.js';
 
 let sim: Simulator | undefined;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { startDeviceSignIn } from '../../src/signin/device-flow.js';
 import { IssuerRequestError } from '../../src/signin/errors.js';
-import { readIdentity } from '../../src/tokens/jwt-claims.js';
+import { readIdentity } from '../../src/store/jwt-claims.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readIdentity } from '../../src/tokens/jwt-claims.js';
+import { readIdentity } from '../../src/store/jwt-claims.js';
 
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 const REGISTER = fileURLToPath(new URL('./register.mjs', import.meta.url));

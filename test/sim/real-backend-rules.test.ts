@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeJwtPayload } from '../../src/tokens/jwt-claims.js';
+import { decodeJwtPayload } from '../../src/store/jwt-claims.js';
 import { backendHeaders, CLIENT_ID, getUsage, postJson, postResponses, refresh, responsesBody } from './client.js';
 import { startSimulator, WORKSPACE_REGION_MESSAGE, type Simulator } from './index.js';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readIdentity } from '../../src/tokens/jwt-claims.js';
+import { readIdentity } from '../../src/store/jwt-claims.js';
 import { startSimulator, type Simulator, type SimTokens } from './index.js';
 import { CLIENT_ID, postForm, postJson, postResponses } from './client.js';
 

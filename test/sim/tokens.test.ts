@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readIdentity } from '../../src/tokens/jwt-claims.js';
+import { readIdentity } from '../../src/store/jwt-claims.js';
 import { startSimulator, type Simulator, type SimTokens } from './index.js';
 import { CLIENT_ID, getUsage, postJson, postResponses, refresh } from './client.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readWorkspaceRouting, readAccountRouting, workspaceRoutingHeaders } from '../../src/tokens/jwt-claims.js';
+import { readWorkspaceRouting, readAccountRouting, workspaceRoutingHeaders } from '../../src/store/jwt-claims.js';
 import { classifyUsageAnswer } from '../../src/usage/classify-usage-answer.js';
 import { snapshotsFromHeaders } from '../../src/usage/rate-limit-headers.js';
 import { limitFlagFromReply, snapshotsFromUsageReply } from '../../src/usage/snapshots-from-reply.js';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { readWorkspaceRouting, workspaceRoutingHeaders } from '../tokens/jwt-claims.js';
+import { readWorkspaceRouting, workspaceRoutingHeaders } from '../store/jwt-claims.js';
 
 /** The client version we present as: the codex CLI release the protocol notes were read from. */
 export const CODEX_CLI_VERSION = '0.169.0';

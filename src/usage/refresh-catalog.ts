@@ -2,9 +2,9 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log/logger.js';
 import { findAccount } from '../store/mutations.js';
 import type { Account } from '../store/schema.js';
-import type { AccessTokenSource, UsageStore } from '../usage/refresh-account.js';
-import { CatalogReadError, readModelCatalog } from './catalog-client.js';
-import { confirmCatalog, recordCatalog } from './catalog-mutations.js';
+import type { AccessTokenSource, UsageStore } from './refresh-account.js';
+import { CatalogReadError, readModelCatalog } from '../models/catalog-client.js';
+import { confirmCatalog, recordCatalog } from '../models/catalog-mutations.js';
 
 /** A catalog is re-read (cheaply: `If-None-Match`) after this long; rollouts change it without a release. */
 export const CATALOG_REFRESH_MS = 60 * 60_000;
