@@ -8,7 +8,7 @@
  * "one loop over the array" costs on this machine at this moment.
  */
 import { performance } from 'node:perf_hooks';
-import { chooseAccount, type ChoiceRequest, type ChoiceSettings, type RotationMemory } from '../src/rotator/choose-account.js';
+import { chooseAccount, type ChoiceRequest, type ChoiceSettings } from '../src/rotator/choose-account.js';
 import { isEligible } from '../src/rotator/exclusion.js';
 import { AccountSchema, StoreSchema, type Account, type StoreData } from '../src/store/schema.js';
 import { median, quantile, round, type BenchResult } from './stats.js';

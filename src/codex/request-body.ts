@@ -83,7 +83,7 @@ export function parseRequestBody(text: string, options: ParseOptions = {}): Requ
   }
   // Object.fromEntries defines own properties, as JSON.parse does (a `__proto__` key stays data),
   // and a repeated key keeps its last value in its first place, as JSON.parse does.
-  return Object.fromEntries(entries) as RequestBody;
+  return Object.fromEntries<unknown>(entries);
 }
 
 /** The pieces of the body's JSON text, in order; large values are their original text, not copies. */

@@ -114,7 +114,7 @@ export function riskScoreOf(account: Account, now: number, staleAfterMs: number)
   const weeklyFresh = weekly !== undefined && !isSnapshotStale(weekly, now, staleAfterMs);
   if (weeklyFresh && weight * (100 - weekly.usedPercent) < WEEKLY_EDGE_UNITS) return EDGE_SCORE;
   if (weekly?.resetsAt === undefined || weekly.resetsAt <= now) {
-    const used = Math.max(fiveHourUsed ?? 0, weeklyFresh ? weekly!.usedPercent : 0);
+    const used = Math.max(fiveHourUsed ?? 0, weeklyFresh ? weekly.usedPercent : 0);
     return (weight * Math.max(0, 100 - used)) / 100 / WEEK_HOURS;
   }
   const unitsLeft = (weight * Math.max(0, 100 - weekly.usedPercent)) / 100;

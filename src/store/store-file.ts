@@ -37,7 +37,7 @@ export function parseStoreText(text: string, now: number): { ok: true; data: Sto
     raw = JSON.parse(text);
   } catch (error) {
     // The engine's message quotes the text around the error, which may be a token: report only where it broke.
-    const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
     return {
       ok: false,
       problem: `it is not valid JSON (${text.length} bytes${position ? `, broken at byte ${position}` : ', possibly truncated'})`,

@@ -126,8 +126,8 @@ export function writeJournal(file: string, journal: RefreshJournal): void {
 }
 
 export async function removeJournal(file: string): Promise<void> {
-  await fs.promises.unlink(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
+  await fs.promises.unlink(file).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   });
 }
 

@@ -150,7 +150,7 @@ export class BackgroundUsageRefresher {
         }, ms),
         resolve,
       };
-      pending.timer.unref?.();
+      (pending.timer as { unref?: () => void }).unref?.();
       this.#pendingDelays.add(pending);
     });
   }
@@ -168,6 +168,6 @@ export class BackgroundUsageRefresher {
         });
     }, delayMs);
     // Never keep OpenCode (or the CLI) alive just to poll.
-    this.#timer.unref?.();
+    (this.#timer as { unref?: () => void }).unref?.();
   }
 }
