@@ -76,7 +76,7 @@ function benchAccount(index: number, now: number, random: () => number): Account
   return account;
 }
 
-export function benchStore(now: number, count = ACCOUNTS): StoreData {
+function benchStore(now: number, count = ACCOUNTS): StoreData {
   const random = prng(1234);
   const accounts = Array.from({ length: count }, (_, index) => benchAccount(index, now, random));
   return StoreSchema.parse({ version: 1, accounts, sessions: {}, usageRoute: {} });

@@ -29,7 +29,7 @@ export type RequestBody = Record<string, unknown>;
  * Arrays and objects at least this long stay as text. Small ones, and every string, number and
  * boolean (`model`, `instructions`, `prompt_cache_key`...), are parsed so the rules see plain data.
  */
-export const KEEP_AS_TEXT_FROM = 2_048;
+const KEEP_AS_TEXT_FROM = 2_048;
 
 export interface ParseOptions {
   /** Overrides KEEP_AS_TEXT_FROM (tests use 0 to keep every value as text). */

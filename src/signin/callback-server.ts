@@ -37,7 +37,7 @@ export interface CallbackServer {
 }
 
 /** `localhost`, `127.0.0.1` or `[::1]`, on the callback's own port. */
-export function isLocalHost(host: string | undefined, port: number | undefined): boolean {
+function isLocalHost(host: string | undefined, port: number | undefined): boolean {
   if (host === undefined || port === undefined) return false;
   const name = host.toLowerCase();
   return name === `localhost:${port}` || name === `127.0.0.1:${port}` || name === `[::1]:${port}`;

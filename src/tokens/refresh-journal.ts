@@ -80,8 +80,6 @@ export function refreshFiles(leaseDir: string, accountId: string): { lease: stri
   return { lease: `${base}.lock`, journal: `${base}.journal` };
 }
 
-export const JOURNAL_EXTENSION = '.journal';
-
 /** The journal, or undefined when there is none. A journal that does not parse is reported as `unreadable`. */
 export async function readJournal(file: string): Promise<RefreshJournal | 'unreadable' | undefined> {
   let text: string;

@@ -6,7 +6,7 @@ import type { UsageStore } from './refresh-account.js';
 import type { RefreshProgress, UsageRefreshQueue } from './refresh-queue.js';
 import { selectAccountsToRefresh, type SelectionConfig } from './refresh-selection.js';
 
-export const LEASE_FILE_NAME = 'usage-refresher.lease';
+const LEASE_FILE_NAME = 'usage-refresher.lease';
 
 export interface BackgroundUsageRefresherOptions {
   queue: Pick<UsageRefreshQueue, 'refreshAll' | 'cancel'>;

@@ -48,7 +48,7 @@ export interface UsageRead {
 
 const ROUTE_PATH: Record<UsageRoute, string> = { codex: '/codex/usage', wham: '/wham/usage' };
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(() => {
