@@ -13,7 +13,7 @@ const KB = 1024;
 const MB = 1024 * KB;
 
 /** A conversation of about `bytes` of JSON, shaped like OpenCode's history: turns, tool calls and their output. */
-export function conversation(bytes: number): unknown[] {
+function conversation(bytes: number): unknown[] {
   const items: unknown[] = [];
   const line = 'export function example(value: string): string { return `"${value}"\\n`; } // ünïcödé\n';
   let size = 0;

@@ -8,7 +8,7 @@
  * "one loop over the array" costs on this machine at this moment.
  */
 import { performance } from 'node:perf_hooks';
-import { chooseAccount, type ChoiceRequest, type ChoiceSettings, type RotationMemory } from '../src/rotator/choose-account.js';
+import { chooseAccount, type ChoiceRequest, type ChoiceSettings } from '../src/rotator/choose-account.js';
 import { isEligible } from '../src/rotator/exclusion.js';
 import { AccountSchema, StoreSchema, type Account, type StoreData } from '../src/store/schema.js';
 import { median, quantile, round, type BenchResult } from './stats.js';
@@ -76,7 +76,7 @@ function benchAccount(index: number, now: number, random: () => number): Account
   return account;
 }
 
-export function benchStore(now: number, count = ACCOUNTS): StoreData {
+function benchStore(now: number, count = ACCOUNTS): StoreData {
   const random = prng(1234);
   const accounts = Array.from({ length: count }, (_, index) => benchAccount(index, now, random));
   return StoreSchema.parse({ version: 1, accounts, sessions: {}, usageRoute: {} });

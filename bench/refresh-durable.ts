@@ -53,7 +53,7 @@ function collect(child: ChildProcess): { lines: string[]; exited: Promise<number
 }
 
 /** Pure: for each answer, the time to the first durable rename after it (ms). */
-export function windowsOf(answers: number[], renames: number[]): number[] {
+function windowsOf(answers: number[], renames: number[]): number[] {
   const sorted = [...renames].sort((a, b) => a - b);
   return answers.map((answer) => (sorted.find((at) => at >= answer) ?? Number.NaN) - answer).filter((ms) => Number.isFinite(ms));
 }

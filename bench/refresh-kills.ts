@@ -57,7 +57,7 @@ async function run(kill: (child: ChildProcess) => Promise<void>) {
   let out = '';
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('refreshed ')) {
         clearTimeout(timer);

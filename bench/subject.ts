@@ -35,13 +35,13 @@ async function startSimProcess(accounts: number): Promise<SimProcess> {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code} before it was ready`)));
   });
   lines.close();
-  child.stdout!.resume();
+  child.stdout.resume();
   return { ...(JSON.parse(first) as Omit<SimProcess, 'child'>), child };
 }
 

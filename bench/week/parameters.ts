@@ -4,7 +4,7 @@
  */
 import { PLAN_WEIGHTS } from '../../src/rotator/plan-weights.js';
 
-export const MINUTE = 60_000;
+const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 export const WEEK = 7 * DAY;

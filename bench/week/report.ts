@@ -11,11 +11,11 @@ export interface Cell {
   boundShares: number[];
 }
 
-export function mean(values: readonly number[]): number {
+function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-export function sd(values: readonly number[]): number {
+function sd(values: readonly number[]): number {
   if (values.length < 2) return 0;
   const average = mean(values);
   return Math.sqrt(values.reduce((sum, value) => sum + (value - average) ** 2, 0) / (values.length - 1));
@@ -23,10 +23,10 @@ export function sd(values: readonly number[]): number {
 
 const pm = (values: readonly number[], digits: number) => `${mean(values).toFixed(digits)} ± ${sd(values).toFixed(digits)}`;
 
-export const servedOfDemand = (cell: Cell) => cell.runs.map((run) => (100 * run.outcome.servedUnits) / run.outcome.demandUnits);
-export const servedOfBound = (cell: Cell) => cell.runs.map((run) => (100 * run.outcome.servedUnits) / run.bound);
-export const kept = (cell: Cell) => cell.runs.map((run) => 100 * run.outcome.keptOnAccount);
-export const wasted429 = (cell: Cell) => cell.runs.map((run) => run.outcome.wasted429);
+const servedOfDemand = (cell: Cell) => cell.runs.map((run) => (100 * run.outcome.servedUnits) / run.outcome.demandUnits);
+const servedOfBound = (cell: Cell) => cell.runs.map((run) => (100 * run.outcome.servedUnits) / run.bound);
+const kept = (cell: Cell) => cell.runs.map((run) => 100 * run.outcome.keptOnAccount);
+const wasted429 = (cell: Cell) => cell.runs.map((run) => run.outcome.wasted429);
 
 const COLUMNS = ['scenario', 'load', 'strategy', 'served, % of demand', 'served, % of upper bound', 'user-hours waited', 'turns kept on account, %', 'quota expired unused, units', 'wasted 429s'];
 

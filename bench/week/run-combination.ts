@@ -8,7 +8,7 @@ import type { Cell } from './report.js';
 import { layOutAccounts, simulateWeek, type PolicyName, type WeekOutcome } from './simulate.js';
 import { upperBound, type Highs } from './upper-bound.js';
 
-export const POLICIES: readonly PolicyName[] = ['pace', 'sticky', 'round-robin', 'least-used', 'clairvoyant-pace'];
+const POLICIES: readonly PolicyName[] = ['pace', 'sticky', 'round-robin', 'least-used', 'clairvoyant-pace'];
 
 export interface Combination {
   scenario: string;

@@ -23,7 +23,7 @@ export type Highs = { solve(problem: string, options?: Record<string, unknown>):
 
 const FIVE_HOUR_STRETCHES = [1, 2, 3, 4];
 
-export function upperBoundModel(setup: WeekSetup, demand: Demand, parameters: WeekParameters): string {
+function upperBoundModel(setup: WeekSetup, demand: Demand, parameters: WeekParameters): string {
   if (demand.bucketMs !== HOUR) throw new Error('the upper bound expects hourly demand buckets');
   const hours = demand.unitsPerBucket.length;
   const accounts = setup.plans.length;

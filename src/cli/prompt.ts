@@ -10,7 +10,7 @@ export async function confirm(input: Readable, output: Writable, question: strin
 }
 
 /** One line from the input (empty when the input ends first). */
-export function ask(input: Readable, output: Writable, question: string): Promise<string> {
+function ask(input: Readable, output: Writable, question: string): Promise<string> {
   return new Promise((resolve) => {
     const rl = readline.createInterface({ input, output, terminal: false });
     let done = false;

@@ -29,7 +29,7 @@ export type RequestBody = Record<string, unknown>;
  * Arrays and objects at least this long stay as text. Small ones, and every string, number and
  * boolean (`model`, `instructions`, `prompt_cache_key`...), are parsed so the rules see plain data.
  */
-export const KEEP_AS_TEXT_FROM = 2_048;
+const KEEP_AS_TEXT_FROM = 2_048;
 
 export interface ParseOptions {
   /** Overrides KEEP_AS_TEXT_FROM (tests use 0 to keep every value as text). */
@@ -83,7 +83,7 @@ export function parseRequestBody(text: string, options: ParseOptions = {}): Requ
   }
   // Object.fromEntries defines own properties, as JSON.parse does (a `__proto__` key stays data),
   // and a repeated key keeps its last value in its first place, as JSON.parse does.
-  return Object.fromEntries(entries) as RequestBody;
+  return Object.fromEntries<unknown>(entries);
 }
 
 /** The pieces of the body's JSON text, in order; large values are their original text, not copies. */

@@ -15,7 +15,7 @@ export type { RequestBody } from './request-body.js';
  * reaches the fetch for models whose catalog entry allows it; gpt-5.6 and gpt-6 models answer
  * `{"detail":"Unsupported parameter: temperature"}`).
  */
-export const UNSUPPORTED_PARAMETERS = [
+const UNSUPPORTED_PARAMETERS = [
   'max_output_tokens',
   'max_completion_tokens',
   'max_tokens',

@@ -137,13 +137,18 @@ function passOn(reply: TimedReply, head: Uint8Array, options: GateOptions): Read
         try {
           result = await reply.read();
         } catch (error) {
-          if (options.signal?.aborted) return controller.error(options.signal.reason);
+          if (options.signal?.aborted) {
+            controller.error(options.signal.reason);
+            return;
+          }
           if (error instanceof DeadlineError) {
             const message = `The Codex backend went silent for ${seconds(error.ms)} in the middle of the answer (account ${account}); the answer is incomplete. Send the message again.`;
-            return fail(controller, { kind: 'stalled', message }, 'stream_timeout');
+            fail(controller, { kind: 'stalled', message }, 'stream_timeout');
+            return;
           }
           const message = `The connection to the Codex backend broke in the middle of the answer (account ${account}: ${messageOf(error)}); the answer is incomplete. Send the message again.`;
-          return fail(controller, { kind: 'broken', message }, 'stream_broken');
+          fail(controller, { kind: 'broken', message }, 'stream_broken');
+          return;
         }
         if (!result.done) {
           scanner.scan(result.value);
@@ -152,7 +157,8 @@ function passOn(reply: TimedReply, head: Uint8Array, options: GateOptions): Read
         }
         if (!scanner.ended()) {
           const message = `The Codex backend ended the answer before it was complete (account ${account}). Send the message again.`;
-          return fail(controller, { kind: 'truncated', message }, 'stream_truncated');
+          fail(controller, { kind: 'truncated', message }, 'stream_truncated');
+          return;
         }
         controller.close();
         const failure = scanner.failure();

@@ -39,7 +39,7 @@ export class EventHub {
   }
 }
 
-export function formatEvent(event: string, data: unknown): string {
+function formatEvent(event: string, data: unknown): string {
   // JSON.stringify never emits a raw newline, so one data line always suffices.
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }

@@ -40,12 +40,12 @@ export function newDashboardToken(): string {
 }
 
 /** The Host values this dashboard answers to: its loopback address and `localhost`, on its port. */
-export function allowedHosts(port: number): string[] {
+function allowedHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];
 }
 
 /** The origins a page of this dashboard has. */
-export function allowedOrigins(port: number): string[] {
+function allowedOrigins(port: number): string[] {
   return allowedHosts(port).map((host) => `http://${host}`);
 }
 

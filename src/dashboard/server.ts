@@ -170,22 +170,29 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       { method, host: req.headers.host, origin: req.headers.origin, token: header(req, TOKEN_HEADER), contentType: req.headers['content-type'] },
       { port, token },
     );
-    if (!verdict.ok) return sendJson(res, verdict.status, { error: verdict.reason });
+    if (!verdict.ok) {
+      sendJson(res, verdict.status, { error: verdict.reason });
+      return;
+    }
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
 
     if (method === 'GET' || method === 'HEAD') {
       switch (path) {
         case '/':
-          return send(res, 200, renderPage(token), 'text/html; charset=utf-8');
+          send(res, 200, renderPage(token), 'text/html; charset=utf-8');
+          return;
         case '/app.js':
-          return send(res, 200, appJs, 'text/javascript; charset=utf-8');
+          send(res, 200, appJs, 'text/javascript; charset=utf-8');
+          return;
         case '/app.css':
-          return send(res, 200, APP_CSS, 'text/css; charset=utf-8');
+          send(res, 200, APP_CSS, 'text/css; charset=utf-8');
+          return;
         case '/favicon.ico':
           res.writeHead(204, headers).end();
           return;
         case '/api/state':
-          return sendJson(res, 200, await view());
+          sendJson(res, 200, await view());
+          return;
         case '/api/events':
           hub.attach(res, headers, { event: 'state', data: await view() });
           return;
@@ -203,15 +210,18 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (accountId !== undefined && !findAccount(data, accountId)) throw new HttpError(404, `No account ${accountId}.`);
       // The answer does not wait: progress and results arrive as events.
       void queue.refreshAll(ids).catch((error: unknown) => logger.warn('dashboard: refresh failed', { error: String(error) }));
-      return sendJson(res, 202, { queued: ids });
+      sendJson(res, 202, { queued: ids });
+      return;
     }
     if (path === '/api/unpin') {
       parseBody(EmptyBody, body);
-      return sendJson(res, 200, await unpin(actions));
+      sendJson(res, 200, await unpin(actions));
+      return;
     }
     if (path === '/api/sign-in') {
       const { alias } = parseBody(SignInBody, body);
-      return sendJson(res, 200, await signIn.start(alias));
+      sendJson(res, 200, await signIn.start(alias));
+      return;
     }
     const match = /^\/api\/accounts\/([^/]+)\/(enable|disable|pin|rename|remove)$/.exec(path);
     if (!match) throw new HttpError(404, `Nothing at ${path}.`);
@@ -220,13 +230,17 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       case 'enable':
       case 'disable':
         parseBody(EmptyBody, body);
-        return sendJson(res, 200, await enableAccount(actions, accountId, match[2] === 'enable'));
+        sendJson(res, 200, await enableAccount(actions, accountId, match[2] === 'enable'));
+        return;
       case 'pin':
-        return sendJson(res, 200, await pinAccount(actions, accountId, parseBody(PinBody, body)));
+        sendJson(res, 200, await pinAccount(actions, accountId, parseBody(PinBody, body)));
+        return;
       case 'rename':
-        return sendJson(res, 200, await renameTo(actions, accountId, parseBody(RenameBody, body)));
+        sendJson(res, 200, await renameTo(actions, accountId, parseBody(RenameBody, body)));
+        return;
       default:
-        return sendJson(res, 200, await removeWithConfirmation(actions, accountId, parseBody(RemoveBody, body)));
+        sendJson(res, 200, await removeWithConfirmation(actions, accountId, parseBody(RemoveBody, body)));
+        return;
     }
   }
 

@@ -89,8 +89,8 @@ export class UsageHistory {
   }
 
   async load(now: number): Promise<void> {
-    const text = await fs.promises.readFile(this.filePath, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return '';
+    const text = await fs.promises.readFile(this.filePath, 'utf8').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
       throw error;
     });
     const all = parseHistoryLines(text);

@@ -5,7 +5,7 @@ import { readWorkspaceRouting, workspaceRoutingHeaders } from '../store/jwt-clai
 export const CODEX_CLI_VERSION = '0.169.0';
 
 /** `codex_cli_rs/<ver> (<os> <ver>; <arch>)`, the shape the official client sends. */
-export function codexUserAgent(): string {
+function codexUserAgent(): string {
   let platform = 'unknown';
   try {
     platform = `${os.type()} ${os.release()}; ${os.arch()}`;

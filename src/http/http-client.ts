@@ -167,5 +167,5 @@ export function fetchWithDeadlines(fetchImpl: typeof fetch, deadlines: Deadlines
     if (nullBody) reply.close();
     return new Response(nullBody ? null : body, { status: reply.status, statusText: reply.statusText, headers: reply.headers });
   };
-  return timedFetch as typeof fetch;
+  return timedFetch;
 }

@@ -11,7 +11,7 @@ export async function logFileProblem(file: string): Promise<string | undefined> 
     if (stat.isDirectory()) return `${file} is a folder, not a file`;
     return fs.promises.access(file, fs.constants.W_OK).then(
       () => undefined,
-      (error: NodeJS.ErrnoException) => `${file} cannot be written (${error.code ?? error.message})`,
+      (error: unknown) => `${file} cannot be written (${describe(error)})`,
     );
   }
   let ancestor = path.dirname(file);
@@ -21,11 +21,17 @@ export async function logFileProblem(file: string): Promise<string | undefined> 
       if (!ancestorStat.isDirectory()) return `${ancestor} is a file, so ${file} cannot be created under it`;
       return fs.promises.access(ancestor, fs.constants.W_OK | fs.constants.X_OK).then(
         () => undefined,
-        (error: NodeJS.ErrnoException) => `${file} cannot be created: ${ancestor} is not writable (${error.code ?? error.message})`,
+        (error: unknown) => `${file} cannot be created: ${ancestor} is not writable (${describe(error)})`,
       );
     }
     const parent = path.dirname(ancestor);
     if (parent === ancestor) return `${file} cannot be created: none of its folders exist`;
     ancestor = parent;
   }
+}
+
+/** The errno code of a failed check, or its message when it has none. */
+function describe(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  return code ?? message;
 }

@@ -31,7 +31,7 @@ export function parseModelEdits(items: readonly string[]): ModelEdit[] {
 }
 
 /** The data file as a list: each spec, then its `-fast` twin where it has one. */
-export function expandSpecs(specs: readonly CodexModelSpec[]): ListedModel[] {
+function expandSpecs(specs: readonly CodexModelSpec[]): ListedModel[] {
   return specs.flatMap((spec) => {
     const base: ListedModel = { id: spec.id, apiId: spec.id, priorityTier: false, spec };
     return spec.fast ? [base, { id: spec.id + FAST_SUFFIX, apiId: spec.id, priorityTier: true, spec }] : [base];

@@ -29,7 +29,7 @@ function shownAt(level: NotifyLevel, notice: Notice): boolean {
 }
 
 /** What counts as "the same cause": one account moving sessions away, one account's sign-in, all accounts out... */
-export function causeOf(notice: Notice): string {
+function causeOf(notice: Notice): string {
   switch (notice.kind) {
     case 'session-moved':
       return `moved-from:${notice.fromAccountId}`;
@@ -58,7 +58,7 @@ function quietFor(notice: Notice, settings: NotifySettings, now: number): number
 }
 
 /** The toast for one notice: a title that says what happened, a message that says why and what to do. */
-export function toastFor(notice: Notice, now: number): Toast {
+function toastFor(notice: Notice, now: number): Toast {
   switch (notice.kind) {
     case 'session-moved':
       return {

@@ -14,7 +14,7 @@ export interface FetchBypass {
 /** How OpenCode reads a boolean setting (effect's `Config.boolean`): these spellings are true, case aside. */
 const TRUE_SPELLINGS = new Set(['true', 'yes', 'on', '1', 'y']);
 
-export function isOpenCodeFlagOn(value: string | undefined): boolean {
+function isOpenCodeFlagOn(value: string | undefined): boolean {
   return value !== undefined && TRUE_SPELLINGS.has(value.trim().toLowerCase());
 }
 

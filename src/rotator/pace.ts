@@ -7,14 +7,14 @@ const HOUR_MS = 3_600_000;
 /** A weekly window, in hours: the horizon of an account whose weekly reset is not known. */
 export const WEEK_HOURS = 168;
 /** Hours until a reset are never counted below this (a reset a second away must not divide by ~0). */
-export const MIN_HOURS_TO_RESET = 0.25;
+const MIN_HOURS_TO_RESET = 0.25;
 /** Below this many points left in the 5-hour window, new sessions are steered away in proportion. */
-export const FIVE_HOUR_ROOM_POINTS = 30;
+const FIVE_HOUR_ROOM_POINTS = 30;
 const MIN_FIVE_HOUR_ROOM = 0.01;
 /** A 5-hour window with fewer points than this left is at its edge (about one turn of a Plus window). */
-export const FIVE_HOUR_EDGE_POINTS = 2;
+const FIVE_HOUR_EDGE_POINTS = 2;
 /** A weekly window with fewer Plus-units than this left is at its edge (1 unit = 1 % of a Plus week). */
-export const WEEKLY_EDGE_UNITS = 1.5;
+const WEEKLY_EDGE_UNITS = 1.5;
 
 /** How an account's pace was worked out: from its weekly window, or (reset unknown) from today's headroom. */
 export type PaceBasis = 'weekly-reset' | 'no-weekly-reset';
@@ -114,7 +114,7 @@ export function riskScoreOf(account: Account, now: number, staleAfterMs: number)
   const weeklyFresh = weekly !== undefined && !isSnapshotStale(weekly, now, staleAfterMs);
   if (weeklyFresh && weight * (100 - weekly.usedPercent) < WEEKLY_EDGE_UNITS) return EDGE_SCORE;
   if (weekly?.resetsAt === undefined || weekly.resetsAt <= now) {
-    const used = Math.max(fiveHourUsed ?? 0, weeklyFresh ? weekly!.usedPercent : 0);
+    const used = Math.max(fiveHourUsed ?? 0, weeklyFresh ? weekly.usedPercent : 0);
     return (weight * Math.max(0, 100 - used)) / 100 / WEEK_HOURS;
   }
   const unitsLeft = (weight * Math.max(0, 100 - weekly.usedPercent)) / 100;

@@ -2,7 +2,7 @@
 export const CALLBACK_PATH = '/auth/callback';
 
 /** What the official codex CLI sends as `originator`; the issuer tailors its pages to it. */
-export const DEFAULT_ORIGINATOR = 'codex_cli_rs';
+const DEFAULT_ORIGINATOR = 'codex_cli_rs';
 
 export function redirectUriFor(port: number): string {
   return `http://localhost:${port}${CALLBACK_PATH}`;

@@ -37,7 +37,7 @@ export interface CallbackServer {
 }
 
 /** `localhost`, `127.0.0.1` or `[::1]`, on the callback's own port. */
-export function isLocalHost(host: string | undefined, port: number | undefined): boolean {
+function isLocalHost(host: string | undefined, port: number | undefined): boolean {
   if (host === undefined || port === undefined) return false;
   const name = host.toLowerCase();
   return name === `localhost:${port}` || name === `127.0.0.1:${port}` || name === `[::1]:${port}`;
@@ -64,8 +64,10 @@ function closeServer(server: http.Server, force: boolean): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     server.close(() => resolve());
-    if (force) server.closeAllConnections?.();
-    else server.closeIdleConnections?.();
+    // Kept optional: the plugin runs inside OpenCode's Bun, whose node:http may lack these two.
+    const closers: Partial<Pick<http.Server, 'closeAllConnections' | 'closeIdleConnections'>> = server;
+    if (force) closers.closeAllConnections?.();
+    else closers.closeIdleConnections?.();
   });
 }
 
@@ -82,7 +84,9 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   const finish = (result: { code: string } | { error: Error }) => {
     if (outcome) return;
     outcome = result;
-    if (settle) ('code' in result ? settle.resolve(result.code) : settle.reject(result.error));
+    if (!settle) return;
+    if ('code' in result) settle.resolve(result.code);
+    else settle.reject(result.error);
   };
 
   let port: number | undefined;
@@ -93,7 +97,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
     // the names the redirect URI and a direct visit use are served.
     if (!isLocalHost(request.headers.host, port)) {
       response.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Misdirected request');
-      ignore(`refused a request for another host (${String(request.headers.host ?? 'none').slice(0, 80)})`);
+      ignore(`refused a request for another host (${(request.headers.host ?? 'none').slice(0, 80)})`);
       return;
     }
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -153,10 +157,12 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   if (port === undefined) throw new NoFreeCallbackPortError(ports);
 
   const timer = setTimeout(() => finish({ error: new SignInTimeoutError(timeoutMs) }), timeoutMs);
-  timer.unref?.();
+  (timer as { unref?: () => void }).unref?.();
   const codePromise = new Promise<string>((resolve, reject) => {
     settle = { resolve, reject };
-    if (outcome) ('code' in outcome ? resolve(outcome.code) : reject(outcome.error));
+    if (!outcome) return;
+    if ('code' in outcome) resolve(outcome.code);
+    else reject(outcome.error);
   });
   // A rejection nobody awaited must not crash the process.
   codePromise.catch(() => undefined);

@@ -6,7 +6,7 @@ import type { Grant } from './grant.js';
 import { describeErrorBody, issuerFetch, type FetchLike } from './issuer-http.js';
 
 /** The device code lives 15 minutes at the issuer. */
-export const DEFAULT_DEVICE_TIMEOUT_MS = 15 * 60_000;
+const DEFAULT_DEVICE_TIMEOUT_MS = 15 * 60_000;
 
 export interface DeviceSignInOptions {
   issuer: string;
@@ -40,7 +40,7 @@ const DeviceTokenResponseSchema = z.looseObject({
 });
 
 /** The redirect URI the issuer ties device-flow codes to (PROTOCOL §4). */
-export function deviceRedirectUri(issuer: string): string {
+function deviceRedirectUri(issuer: string): string {
   return `${issuer}/deviceauth/callback`;
 }
 

@@ -10,7 +10,7 @@ import { readTokenIdentity } from '../store/jwt-claims.js';
  */
 export const PLACEHOLDER_API_KEY = 'opencode-multi-auth-codex';
 
-export const PROVIDER_ID = 'openai';
+const PROVIDER_ID = 'openai';
 
 /** `$XDG_DATA_HOME/opencode/auth.json`, else `~/.local/share/opencode/auth.json`. */
 export function openCodeAuthPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -18,7 +18,7 @@ export function openCodeAuthPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(dataHome, 'opencode', 'auth.json');
 }
 
-export function placeholderRecord(): { type: 'api'; key: string } {
+function placeholderRecord(): { type: 'api'; key: string } {
   return { type: 'api', key: PLACEHOLDER_API_KEY };
 }
 

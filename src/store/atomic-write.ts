@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Suffix of the temp files `writeFileAtomic` uses; a leftover one was abandoned by a killed writer. */
-export const TEMP_MARKER = '.tmp-';
+const TEMP_MARKER = '.tmp-';
 
 /**
  * Replaces `filePath` with `text` so that a reader (or a crash) sees either the old or the new

@@ -25,19 +25,19 @@ export type StoreFileRead =
   | { exists: false }
   | { exists: true; data: StoreData; text: string; signature: FileSignature; migratedFrom?: number | 'unversioned' };
 
-export const lastGoodPath = (filePath: string) => `${filePath}.last-good`;
+const lastGoodPath = (filePath: string) => `${filePath}.last-good`;
 /** Named by a hash of the contents: one copy per distinct corrupt content, however often it is read. */
-export const corruptCopyPath = (filePath: string, text: string) => `${filePath}.corrupt-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+const corruptCopyPath = (filePath: string, text: string) => `${filePath}.corrupt-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 
 /** Pure: parses the file's text into the current schema, or names the problem (without quoting the contents). */
-export function parseStoreText(text: string, now: number): { ok: true; data: StoreData; migratedFrom?: number | 'unversioned' } | { ok: false; problem: string } {
+function parseStoreText(text: string, now: number): { ok: true; data: StoreData; migratedFrom?: number | 'unversioned' } | { ok: false; problem: string } {
   if (text.trim() === '') return { ok: false, problem: 'the file is empty' };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     // The engine's message quotes the text around the error, which may be a token: report only where it broke.
-    const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
     return {
       ok: false,
       problem: `it is not valid JSON (${text.length} bytes${position ? `, broken at byte ${position}` : ', possibly truncated'})`,
@@ -114,10 +114,5 @@ async function findLastKnownGood(filePath: string, now: number): Promise<string 
 /** Keeps `accounts.json.last-good` equal to contents known to read correctly. */
 export async function saveLastKnownGood(filePath: string, text: string): Promise<void> {
   await writeFileAtomic(lastGoodPath(filePath), text, 0o600);
-}
-
-/** Serializes the store the one way every writer does. */
-export function serializeStore(data: StoreData): string {
-  return JSON.stringify(StoreSchema.parse(data), null, 2) + '\n';
 }
 

@@ -1,5 +1,5 @@
 /** Issuer codes after which the refresh token can never work again. */
-export const PERMANENT_REFRESH_CODES = ['refresh_token_reused', 'refresh_token_expired', 'refresh_token_invalidated'] as const;
+const PERMANENT_REFRESH_CODES = ['refresh_token_reused', 'refresh_token_expired', 'refresh_token_invalidated'] as const;
 
 /**
  * Whether a failed refresh means the account needs a new sign-in. A 401 or one of the

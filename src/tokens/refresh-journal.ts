@@ -80,8 +80,6 @@ export function refreshFiles(leaseDir: string, accountId: string): { lease: stri
   return { lease: `${base}.lock`, journal: `${base}.journal` };
 }
 
-export const JOURNAL_EXTENSION = '.journal';
-
 /** The journal, or undefined when there is none. A journal that does not parse is reported as `unreadable`. */
 export async function readJournal(file: string): Promise<RefreshJournal | 'unreadable' | undefined> {
   let text: string;
@@ -126,8 +124,8 @@ export function writeJournal(file: string, journal: RefreshJournal): void {
 }
 
 export async function removeJournal(file: string): Promise<void> {
-  await fs.promises.unlink(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
+  await fs.promises.unlink(file).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   });
 }
 

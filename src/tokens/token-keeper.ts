@@ -297,7 +297,7 @@ export class TokenKeeper {
 }
 
 /** Pure: does this token set need a refresh now? */
-export function needsRefresh(tokens: Tokens, need: RefreshNeed, now: number): boolean {
+function needsRefresh(tokens: Tokens, need: RefreshNeed, now: number): boolean {
   if (need.rejected !== undefined && need.rejected === tokens.accessToken) return true;
   return tokens.expiresAt - need.withinMs <= now;
 }

@@ -6,7 +6,7 @@ import type { UsageStore } from './refresh-account.js';
 import type { RefreshProgress, UsageRefreshQueue } from './refresh-queue.js';
 import { selectAccountsToRefresh, type SelectionConfig } from './refresh-selection.js';
 
-export const LEASE_FILE_NAME = 'usage-refresher.lease';
+const LEASE_FILE_NAME = 'usage-refresher.lease';
 
 export interface BackgroundUsageRefresherOptions {
   queue: Pick<UsageRefreshQueue, 'refreshAll' | 'cancel'>;
@@ -150,7 +150,7 @@ export class BackgroundUsageRefresher {
         }, ms),
         resolve,
       };
-      pending.timer.unref?.();
+      (pending.timer as { unref?: () => void }).unref?.();
       this.#pendingDelays.add(pending);
     });
   }
@@ -168,6 +168,6 @@ export class BackgroundUsageRefresher {
         });
     }, delayMs);
     // Never keep OpenCode (or the CLI) alive just to poll.
-    this.#timer.unref?.();
+    (this.#timer as { unref?: () => void }).unref?.();
   }
 }

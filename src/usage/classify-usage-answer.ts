@@ -12,7 +12,7 @@ export interface UsageAnswer {
 export type UsageAnswerClass = { kind: 'ok' } | { kind: UsageFailureKind; detail: string };
 
 /** An HTML body or `cf-mitigated: challenge` is Cloudflare speaking, whatever the status. */
-export function isChallenge(answer: Pick<UsageAnswer, 'contentType' | 'cfMitigated' | 'body'>): boolean {
+function isChallenge(answer: Pick<UsageAnswer, 'contentType' | 'cfMitigated' | 'body'>): boolean {
   if (answer.cfMitigated?.toLowerCase().includes('challenge')) return true;
   if (answer.contentType?.toLowerCase().includes('text/html')) return true;
   const start = answer.body.trimStart().slice(0, 15).toLowerCase();
@@ -20,7 +20,7 @@ export function isChallenge(answer: Pick<UsageAnswer, 'contentType' | 'cfMitigat
 }
 
 /** The machine-readable error code of a JSON error body (`error.code`, `error.type`, `detail.code`, `code`). */
-export function errorCode(body: string): string | undefined {
+function errorCode(body: string): string | undefined {
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -39,7 +39,7 @@ export function errorCode(body: string): string | undefined {
 }
 
 /** The backend's own words in a JSON error body (`error.message`, `detail`, `message`), trimmed. */
-export function errorMessage(body: string): string | undefined {
+function errorMessage(body: string): string | undefined {
   let value: unknown;
   try {
     value = JSON.parse(body);

@@ -19,7 +19,7 @@ export interface ProbeRequest {
  * The smallest request the backend accepts. No `max_output_tokens`: the Codex backend rejects it.
  * Only the headers matter; the body is cancelled as soon as they arrive.
  */
-export function probeBody(model: string): Record<string, unknown> {
+function probeBody(model: string): Record<string, unknown> {
   return {
     model,
     instructions: 'Reply with one word.',

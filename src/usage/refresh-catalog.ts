@@ -10,7 +10,7 @@ import { confirmCatalog, recordCatalog } from '../models/catalog-mutations.js';
 export const CATALOG_REFRESH_MS = 60 * 60_000;
 
 /** Per catalog read, headers and body together. */
-export const CATALOG_TIMEOUT_MS = 15_000;
+const CATALOG_TIMEOUT_MS = 15_000;
 
 export interface CatalogRefreshContext {
   store: UsageStore;

@@ -9,7 +9,6 @@ import type { WindowKind } from '../store/schema.js';
 
 export const FIVE_HOUR_MINUTES = 300;
 export const WEEKLY_MINUTES = 10_080;
-export const MONTHLY_MINUTES = 43_200;
 
 export const WINDOW_LABELS: Record<WindowKind, string> = { fiveHour: '5h', weekly: 'weekly', monthly: '30-day' };
 

@@ -45,7 +45,7 @@ describe('status --explain', () => {
     expect(text).toMatch(/ {3}work: 0\.060 units\/h, 90% headroom\n {6}9\.0 units left \(pro ×10\), weekly reset in /);
     expect(text).toMatch(/- spare: out \(5h limit \(100% used\) until/);
     expect(text.indexOf('home:')).toBeLessThan(text.indexOf('work:'));
-    for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    for (const line of text.split('\n')) expect(Array.from(line).length).toBeLessThanOrEqual(80);
   });
 
   it('refuses --explain together with --json', async () => {

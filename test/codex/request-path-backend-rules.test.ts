@@ -32,7 +32,7 @@ describe('request path: residency and FedRAMP', () => {
       expect(reply.status).toBe(200);
       expect(reply.text).toContain(greeting(accountId));
     }
-    const sent = Object.fromEntries(fx.sim.log.filter((entry) => entry.route === 'responses').map((entry) => [entry.accountId, entry.headers]));
+    const sent = Object.fromEntries(fx.sim.log.filter((entry) => entry.route === 'responses').map((entry) => [entry.accountId ?? '', entry.headers] as const));
     expect(sent['us-team']!['x-openai-internal-codex-residency']).toBe('us');
     expect(sent['us-team']!['x-openai-fedramp']).toBeUndefined();
     expect(sent.fed!['x-openai-fedramp']).toBe('true');

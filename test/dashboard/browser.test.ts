@@ -84,8 +84,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await world?.close();
+  await (browser as LaunchedBrowser | undefined)?.close();
+  await (world as DashboardWorld | undefined)?.close(); // both unset when beforeAll failed early
 });
 
 const card = (alias: string) => page.locator(`article.account[data-alias="${alias}"]`);

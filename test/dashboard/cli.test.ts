@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWorld, runCli, startCli, type CliWorld } from '../cli/harness.js';
+import type { DashboardView } from '../../src/dashboard/view-model.js';
 import { seedAccounts } from '../cli/seed.js';
 
 let world: CliWorld;
@@ -17,7 +18,7 @@ describe('opencode-multi-auth dashboard', () => {
     const [, url] = await run.waitFor(/Dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/);
     const state = await fetch(`${url}api/state`);
     expect(state.status).toBe(200);
-    expect((await state.json()).accounts.map((account: { alias: string }) => account.alias)).toEqual(['work']);
+    expect(((await state.json()) as DashboardView).accounts.map((account) => account.alias)).toEqual(['work']);
     run.child.kill('SIGINT');
     const done = await run.done;
     expect(done.code).toBe(0);
@@ -39,6 +40,6 @@ describe('opencode-multi-auth dashboard', () => {
     const help = await runCli(world, ['dashboard', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: opencode-multi-auth dashboard [--port N]');
-    for (const line of help.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+    for (const line of help.stdout.split('\n')) expect(Array.from(line).length).toBeLessThanOrEqual(80);
   });
 });

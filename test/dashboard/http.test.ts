@@ -66,7 +66,7 @@ describe('GET /api/state', () => {
     const answer = await call(world.dashboard, 'GET', '/api/state');
     expect(answer.status).toBe(200);
     const view = answer.json();
-    expect(view.accounts.map((account: any) => [account.alias, account.email, account.state.kind])).toEqual([
+    expect(view.accounts.map((account) => [account.alias, account.email, account.state.kind])).toEqual([
       ['work', 'work@example.test', 'active'],
       ['home', 'home@example.test', 'active'],
     ]);
@@ -155,7 +155,7 @@ describe('actions', () => {
     expect(off.json().message).toBe('home disabled.');
     expect((await readStoreFile(world.dir)).accounts.find((account) => account.alias === 'home')!.enabled).toBe(false);
     const state = (await call(world.dashboard, 'GET', '/api/state')).json();
-    expect(state.accounts[1].state).toMatchObject({ kind: 'disabled', tone: 'muted' });
+    expect(state.accounts[1]!.state).toMatchObject({ kind: 'disabled', tone: 'muted' });
     expect((await call(world.dashboard, 'POST', accountPath(world.ids.home!, 'enable'))).status).toBe(200);
     expect((await readStoreFile(world.dir)).accounts.find((account) => account.alias === 'home')!.enabled).toBe(true);
   });
@@ -217,21 +217,21 @@ describe('actions', () => {
 describe('refresh', () => {
   it('refreshes one account through the queue and streams its progress and new values', async () => {
     world.sim.setUsage('acct-work', { fiveHourUsedPercent: 55, weeklyUsedPercent: 12 });
-    const events = readEvents(world.dashboard, ({ event, data }) => event === 'state' && data.accounts[0].refresh?.state === 'done' && data.accounts[0].fiveHour?.usedPercent === 55);
+    const events = readEvents(world.dashboard, ({ event, data }) => event === 'state' && data.accounts[0]!.refresh?.state === 'done' && data.accounts[0]!.fiveHour?.usedPercent === 55);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const answer = await call(world.dashboard, 'POST', '/api/refresh', { body: { accountId: world.ids.work } });
     expect(answer.status).toBe(202);
     expect(answer.json()).toEqual({ queued: [world.ids.work] });
     const seen = await events;
-    const states = seen.filter((entry) => entry.event === 'state').map((entry) => entry.data.accounts[0].refresh?.state ?? null);
+    const states = seen.filter((entry) => entry.event === 'state').map((entry) => entry.data.accounts[0]!.refresh?.state ?? null);
     expect(states[0]).toBeNull();
     expect(states).toContain('running');
     expect(states.at(-1)).toBe('done');
-    const last = seen.at(-1)!.data.accounts[0];
+    const last = seen.at(-1)!.data.accounts[0]!;
     expect(last.fiveHour).toMatchObject({ usedPercent: 55, source: 'usage-endpoint', sourceLabel: 'usage endpoint', stale: false });
-    expect(last.weekly.usedPercent).toBe(12);
-    expect(last.fiveHour.resetsAt).toBeGreaterThan(Date.now());
-    expect(seen.at(-1)!.data.accounts[1].refresh).toBeNull();
+    expect(last.weekly!.usedPercent).toBe(12);
+    expect(last.fiveHour!.resetsAt).toBeGreaterThan(Date.now());
+    expect(seen.at(-1)!.data.accounts[1]!.refresh).toBeNull();
     // The queue writes its results right after reporting them.
     await expect.poll(async () => (await readStoreFile(world.dir)).accounts[0]!.usage.fiveHour?.usedPercent).toBe(55);
   });
@@ -240,7 +240,7 @@ describe('refresh', () => {
     await call(world.dashboard, 'POST', accountPath(world.ids.home!, 'disable'));
     const answer = await call(world.dashboard, 'POST', '/api/refresh');
     expect(answer.json()).toEqual({ queued: [world.ids.work] });
-    await readEvents(world.dashboard, ({ event, data }) => event === 'state' && data.accounts[0].refresh?.state === 'done');
+    await readEvents(world.dashboard, ({ event, data }) => event === 'state' && data.accounts[0]!.refresh?.state === 'done');
   });
 
   it('shows a failed refresh with its reason and the last error', async () => {
@@ -249,9 +249,9 @@ describe('refresh', () => {
       data.accounts.find((account) => account.alias === 'home')!.tokens.expiresAt = Date.now() - 1_000;
     });
     await call(world.dashboard, 'POST', '/api/refresh', { body: { accountId: world.ids.home } });
-    const seen = await readEvents(world.dashboard, ({ event, data }) => event === 'state' && data.accounts[1].refresh?.state === 'failed');
-    const home = seen.at(-1)!.data.accounts[1];
-    expect(home.refresh.reason).toBeTruthy();
+    const seen = await readEvents(world.dashboard, ({ event, data }) => event === 'state' && data.accounts[1]!.refresh?.state === 'failed');
+    const home = seen.at(-1)!.data.accounts[1]!;
+    expect(home.refresh!.reason).toBeTruthy();
     expect(home.state.kind).toBe('relogin-required');
     expect(home.state.reasons[0]).toContain('needs a new sign-in');
     expectNoSecrets(JSON.stringify(seen));
@@ -260,7 +260,7 @@ describe('refresh', () => {
 
 describe('GET /api/events', () => {
   it('sends the state at once, then again when another process changes the store', async () => {
-    const events = readEvents(world.dashboard, ({ event, data }) => event === 'state' && data.accounts[1].enabled === false);
+    const events = readEvents(world.dashboard, ({ event, data }) => event === 'state' && !data.accounts[1]!.enabled);
     await new Promise((resolve) => setTimeout(resolve, 150));
     // Another process: its own store instance writing the same file.
     const other = new AccountStore({ dir: world.dir });
@@ -269,14 +269,13 @@ describe('GET /api/events', () => {
     await other.close();
     const seen = await events;
     expect(seen[0]!.event).toBe('state');
-    expect(seen[0]!.data.accounts[1].enabled).toBe(true);
-    expect(seen.at(-1)!.data.accounts[1].state.kind).toBe('disabled');
+    expect(seen[0]!.data.accounts[1]!.enabled).toBe(true);
+    expect(seen.at(-1)!.data.accounts[1]!.state.kind).toBe('disabled');
   });
 
   it('answers with an event stream under the same security headers', async () => {
     const answer = await new Promise<{ status: number; headers: Record<string, unknown> }>((resolve) => {
-      const req = require_get(world.dashboard.port, (status, headers) => resolve({ status, headers }));
-      void req;
+      require_get(world.dashboard.port, (status, headers) => resolve({ status, headers }));
     });
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toContain('text/event-stream');
@@ -292,17 +291,17 @@ describe('POST /api/sign-in', () => {
     expect(started.status).toBe(200);
     const { url, state } = started.json();
     expect(state).toBe('waiting');
-    expect(new URL(url).pathname).toBe('/oauth/authorize');
+    expect(new URL(url!).pathname).toBe('/oauth/authorize');
     // The same sign-in while it waits.
     expect((await call(world.dashboard, 'POST', '/api/sign-in')).json().url).toBe(url);
 
     const done = readEvents(world.dashboard, ({ event, data }) => event === 'state' && data.signIn?.state === 'done');
-    const page = await fetch(url, { redirect: 'follow' });
+    const page = await fetch(url!, { redirect: 'follow' });
     expect(page.status).toBe(200);
     const seen = await done;
     const last = seen.at(-1)!.data;
-    expect(last.signIn.message).toContain('added as fresh');
-    expect(last.accounts.map((account: any) => account.alias)).toEqual(['work', 'home', 'fresh']);
+    expect(last.signIn!.message).toContain('added as fresh');
+    expect(last.accounts.map((account) => account.alias)).toEqual(['work', 'home', 'fresh']);
     expectNoSecrets(JSON.stringify(seen));
     expect(JSON.stringify(seen)).not.toMatch(/eyJ[\w-]{10,}\./);
     expect((await readStoreFile(world.dir)).accounts.find((account) => account.alias === 'fresh')!.email).toBe('new@example.test');

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readConfig, type Config } from '../../src/config/config.js';
 import { startDashboard, type Dashboard } from '../../src/dashboard/server.js';
+import type { DashboardView, SignInView } from '../../src/dashboard/view-model.js';
 import { AccountStore } from '../../src/store/account-store.js';
 import type { Account } from '../../src/store/schema.js';
 import { freePorts } from '../signin/free-ports.js';
@@ -74,11 +75,23 @@ export async function createDashboardWorld(options: WorldOptions): Promise<Dashb
   };
 }
 
+/**
+ * The dashboard's JSON answers, every shape in one: the view (GET /api/state), an action's `message`, an
+ * `error`, a refresh's `queued` ids, a sign-in's `url` and `state`. Each test reads the fields its route sends.
+ */
+export type AnswerJson = DashboardView & Omit<SignInView, 'message'> & { message: string; error: string; queued: string[] };
+
+/** A server-sent event; the tests wait for `state` events, whose data is the view. */
+export interface DashboardEvent {
+  event: string;
+  data: DashboardView;
+}
+
 export interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
-  json(): any;
+  json(): AnswerJson;
 }
 
 /** One request with full control of the headers (fetch would not let a test forge Host). */
@@ -103,7 +116,7 @@ export function call(
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as AnswerJson });
       });
     });
     req.on('error', reject);
@@ -114,11 +127,11 @@ export function call(
 /** Reads server-sent events until `until` accepts one (or the time runs out). */
 export function readEvents(
   dashboard: Pick<Dashboard, 'port'>,
-  until: (event: { event: string; data: any }) => boolean,
+  until: (event: DashboardEvent) => boolean,
   timeoutMs = 10_000,
-): Promise<{ event: string; data: any }[]> {
+): Promise<DashboardEvent[]> {
   return new Promise((resolve, reject) => {
-    const seen: { event: string; data: any }[] = [];
+    const seen: DashboardEvent[] = [];
     const req = http.get({ host: '127.0.0.1', port: dashboard.port, path: '/api/events', headers: { host: `127.0.0.1:${dashboard.port}` } }, (res) => {
       let buffer = '';
       res.setEncoding('utf8');
@@ -131,7 +144,7 @@ export function readEvents(
           const event = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
           if (!event || data === undefined) continue;
-          const parsed = { event, data: JSON.parse(data) };
+          const parsed = { event, data: JSON.parse(data) as DashboardView };
           seen.push(parsed);
           if (until(parsed)) {
             clearTimeout(timer);

@@ -198,7 +198,7 @@ describe('browser sign-in', () => {
     const redirect = await fetch(signIn.url, { redirect: 'manual' });
     const location = redirect.headers.get('location')!;
     expect(location).toContain('code=');
-    await expect(signIn.submitPaste(`${location.replace(/state=[^&]+/, 'state=wrong')}`)).rejects.toBeInstanceOf(StateMismatchError);
+    await expect(signIn.submitPaste(location.replace(/state=[^&]+/, 'state=wrong'))).rejects.toBeInstanceOf(StateMismatchError);
     const grant = await signIn.submitPaste(`  ${location}\n`);
     expect(readIdentity(grant).email).toBe('one@example.test');
   });

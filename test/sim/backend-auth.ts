@@ -24,7 +24,7 @@ export const WORKSPACE_REGION_MESSAGE = 'Workspace is not authorized in this reg
  * `no_constraint` or no claim. The official client and independent ones send it as
  * `x-openai-internal-codex-residency` (PROTOCOL.md §8, "Residency and FedRAMP").
  */
-export function requiredResidency(account: SimAccount): string | undefined {
+function requiredResidency(account: SimAccount): string | undefined {
   for (const value of [account.identity.dataResidency, account.identity.computeResidency]) {
     if (value !== undefined && value !== '' && value !== 'no_constraint') return value;
   }

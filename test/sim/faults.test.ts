@@ -5,7 +5,7 @@ import { backendHeaders, getUsage, parseSse, postResponses, refresh, responsesBo
 
 let sim: Simulator;
 afterEach(async () => {
-  await sim?.close();
+  await (sim as Simulator | undefined)?.close(); // unset when a test failed before starting one
 });
 
 /** Posts to /codex/responses with node:http, collecting what arrived before the connection ended or broke. */

@@ -48,7 +48,7 @@ export function sendText(res: ServerResponse, status: number, body: string, head
   res.end(body);
 }
 
-export const CHALLENGE_HTML =
+const CHALLENGE_HTML =
   '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>' +
   '<meta http-equiv="Content-Type" content="text/html; charset=UTF-8"></head>' +
   '<body><noscript>Enable JavaScript and cookies to continue</noscript>' +

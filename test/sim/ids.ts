@@ -15,7 +15,7 @@ export function randomUserCode(): string {
   const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
   const bytes = randomBytes(8);
   let code = '';
-  for (let i = 0; i < 4; i++) code += letters[bytes[i]! % letters.length];
+  for (let i = 0; i < 4; i++) code += letters[bytes[i]! % letters.length]!;
   code += '-';
   for (let i = 4; i < 8; i++) code += String(bytes[i]! % 10);
   return code;

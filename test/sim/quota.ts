@@ -3,8 +3,6 @@ import type { SimUsage } from './types.js';
 /** `monthly` is the free plan's single 30-day window (PROTOCOL.md §8, "Window shapes seen in 2026"). */
 export type WindowName = 'fiveHour' | 'weekly' | 'monthly';
 
-export const WINDOW_NAMES: readonly WindowName[] = ['fiveHour', 'weekly', 'monthly'];
-
 export const WINDOW_LENGTH_MS: Record<WindowName, number> = {
   fiveHour: 5 * 60 * 60 * 1000,
   weekly: 7 * 24 * 60 * 60 * 1000,
@@ -18,14 +16,14 @@ export interface QuotaWindow {
   resetsAt: number;
 }
 
-export function clampPercent(value: number): number {
+function clampPercent(value: number): number {
   if (!Number.isFinite(value)) return 0;
   // Rounded so that a hundred 1% charges reach exactly 100 despite floating-point sums.
   return Math.min(100, Math.max(0, Math.round(value * 1e6) / 1e6));
 }
 
 /** A window whose reset has passed starts over empty; its next reset is a whole number of lengths later. */
-export function rollWindow(window: QuotaWindow, lengthMs: number, now: number): QuotaWindow {
+function rollWindow(window: QuotaWindow, lengthMs: number, now: number): QuotaWindow {
   if (now < window.resetsAt) return window;
   const periods = Math.floor((now - window.resetsAt) / lengthMs) + 1;
   return { usedPercent: 0, resetsAt: window.resetsAt + periods * lengthMs };

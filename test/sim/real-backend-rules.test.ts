@@ -11,7 +11,7 @@ import { startSimulator, WORKSPACE_REGION_MESSAGE, type Simulator } from './inde
 
 let sim: Simulator;
 afterEach(async () => {
-  await sim?.close();
+  await (sim as Simulator | undefined)?.close(); // unset when a test failed before starting one
 });
 
 function authorizeUrl(redirectUri: string): string {

@@ -24,14 +24,14 @@ export function greeting(accountId: string): string {
 }
 
 /** Greeting split the way a model streams it: a few small deltas. */
-export function greetingDeltas(accountId: string): string[] {
+function greetingDeltas(accountId: string): string[] {
   return ['Hello', ' from', ` ${accountId}`, '.'];
 }
 
 /** Above this, done events do not repeat the whole text: nobody reads it and it would double memory. */
 const MAX_REPEATED_TEXT = 1024 * 1024;
 
-export const encryptedContentFor = (accountId: string): string => `enc:${accountId}:${randomId('', 24)}`;
+const encryptedContentFor = (accountId: string): string => `enc:${accountId}:${randomId('', 24)}`;
 
 /** Which account produced an `encrypted_content` value, if it came from this simulator. */
 export function accountOfEncryptedContent(value: string): string | undefined {

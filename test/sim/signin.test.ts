@@ -6,7 +6,7 @@ import { CLIENT_ID, postForm, postJson, postResponses } from './client.js';
 
 let sim: Simulator;
 afterEach(async () => {
-  await sim?.close();
+  await (sim as Simulator | undefined)?.close(); // unset when a test failed before starting one
 });
 
 function pkce() {

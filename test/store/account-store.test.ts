@@ -5,7 +5,7 @@ import { memoryLogger } from '../../src/log/logger.js';
 import { AccountStore } from '../../src/store/account-store.js';
 import { StoreUnreadableError } from '../../src/store/errors.js';
 import { extendCooldown, findAccount, recordRequestServed, recordSnapshot, renameAccount, upsertAccount } from '../../src/store/mutations.js';
-import { STORE_VERSION } from '../../src/store/schema.js';
+import { STORE_VERSION, type StoreData } from '../../src/store/schema.js';
 import { makeAccount, removeDir, tempDir } from './factories.js';
 
 let root: string;
@@ -42,9 +42,9 @@ describe('AccountStore', () => {
     expect(mode(dir)).toBe(0o700);
     expect(mode(store.filePath)).toBe(0o600);
     expect(mode(`${store.filePath}.last-good`)).toBe(0o600);
-    const onDisk = JSON.parse(fs.readFileSync(store.filePath, 'utf8'));
+    const onDisk = readStoreJson(store.filePath);
     expect(onDisk.version).toBe(STORE_VERSION);
-    expect(onDisk.accounts[0].alias).toBe('alias-1');
+    expect(onDisk.accounts[0]!.alias).toBe('alias-1');
   });
 
   it('writes nothing when it only reads, so nothing is left running after load() resolves', async () => {
@@ -102,7 +102,7 @@ describe('AccountStore', () => {
     a.defer((data) => recordSnapshot(data, id, 'fiveHour', { usedPercent: 40, observedAt: 100, source: 'response-headers' }));
     expect(findAccount(a.peek(), id)!.stats.requests).toBe(2);
     const before = fs.statSync(a.filePath).mtimeMs;
-    expect(JSON.parse(fs.readFileSync(a.filePath, 'utf8')).accounts[0].stats.requests).toBe(0);
+    expect(readStoreJson(a.filePath).accounts[0]!.stats.requests).toBe(0);
     // Meanwhile another process records a newer snapshot and another account.
     await b.update((data) => {
       upsertAccount(data, makeAccount(2));
@@ -146,7 +146,7 @@ describe('AccountStore', () => {
     await a.update((data) => upsertAccount(data, makeAccount(1)));
     a.defer((data) => extendCooldown(data, makeAccount(1).id, 7_000, 'quota'));
     await a.close();
-    expect(JSON.parse(fs.readFileSync(a.filePath, 'utf8')).accounts[0].health.cooldownUntil).toBe(7_000);
+    expect(readStoreJson(a.filePath).accounts[0]!.health.cooldownUntil).toBe(7_000);
   });
 
   it('still writes deferred changes when the update mutation throws, and rethrows', async () => {
@@ -158,7 +158,7 @@ describe('AccountStore', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(JSON.parse(fs.readFileSync(a.filePath, 'utf8')).accounts[0].health.cooldownUntil).toBe(7_000);
+    expect(readStoreJson(a.filePath).accounts[0]!.health.cooldownUntil).toBe(7_000);
   });
 
   it('migrates a bare array and an unversioned {accounts} file, keeping the original aside', async () => {
@@ -178,7 +178,7 @@ describe('AccountStore', () => {
     const store = open();
     expect((await store.load()).accounts).toHaveLength(1);
     await store.update(() => {});
-    expect(JSON.parse(fs.readFileSync(file, 'utf8')).version).toBe(STORE_VERSION);
+    expect(readStoreJson(file).version).toBe(STORE_VERSION);
     expect(fs.readdirSync(dir).some((name) => name.startsWith('accounts.json.pre-migration-'))).toBe(true);
   });
 });
@@ -188,7 +188,7 @@ describe('AccountStore with an unreadable file', () => {
   const good = (store: AccountStore) => store.update((data) => upsertAccount(data, makeAccount(1, { tokens: { ...makeAccount(1).tokens, refreshToken: 'rt-super-secret-value', accessToken: secret } })));
 
   it.each([
-    ['bad JSON', `{"version": 1, "accounts": [ {"refreshToken": "rt-super-secret-value" ${'x'}`, /not valid JSON/],
+    ['bad JSON', `{"version": 1, "accounts": [ {"refreshToken": "rt-super-secret-value" x`, /not valid JSON/],
     ['a truncated file', 'TRUNCATE', /not valid JSON/],
     ['an empty file', '', /empty/],
     ['the wrong schema', JSON.stringify({ version: 1, accounts: [{ alias: 5, refreshToken: 'rt-super-secret-value' }] }), /does not match the account store schema/],
@@ -221,7 +221,7 @@ describe('AccountStore with an unreadable file', () => {
     expect(fs.readFileSync(writer.filePath, 'utf8')).toBe(text);
 
     // The last-known-good copy still holds the account: nothing is lost.
-    const recovered = JSON.parse(fs.readFileSync(lastGood, 'utf8'));
+    const recovered = readStoreJson(lastGood);
     expect(recovered.accounts).toHaveLength(1);
 
     for (const line of [unreadable.message, ...logger.lines]) {
@@ -242,3 +242,8 @@ describe('AccountStore with an unreadable file', () => {
     expect(copies).toHaveLength(1);
   });
 });
+
+/** The store file as JSON, the shape the store writes. */
+function readStoreJson(file: string): StoreData {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as StoreData;
+}

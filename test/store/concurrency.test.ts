@@ -79,7 +79,7 @@ describe(`${WORKERS} processes × ${OPS} mixed operations on one store`, () => {
     expect(reports.map((report) => report.lastAlias)).toContain(second.alias);
     // The stored refresh tokens are the newest, unspent ones.
     for (const account of [first, second]) {
-      await expect(refreshTokens(sim.issuer, account.tokens.refreshToken)).resolves.toMatchObject({ accessToken: expect.any(String) });
+      await expect(refreshTokens(sim.issuer, account.tokens.refreshToken)).resolves.toMatchObject({ accessToken: expect.any(String) as unknown });
     }
     expect(sim.counters.reuseEvents('acc1') + sim.counters.reuseEvents('acc2')).toBe(0);
   }, 300_000);

@@ -39,7 +39,7 @@ describe('withFileLock', () => {
   it('recovers a lock whose holder died', async () => {
     const lockPath = path.join(dir, 'x.lock');
     fs.writeFileSync(lockPath, JSON.stringify({ pid: deadPid(), host: os.hostname(), since: Date.now(), nonce: 'dead' }));
-    const result = await withFileLock(lockPath, async () => 'got it', { staleMs: 600_000, timeoutMs: 10_000 });
+    const result = await withFileLock(lockPath, () => Promise.resolve('got it'), { staleMs: 600_000, timeoutMs: 10_000 });
     expect(result).toBe('got it');
     expect(fs.existsSync(lockPath)).toBe(false);
   });
@@ -47,18 +47,18 @@ describe('withFileLock', () => {
   it('recovers a lock older than staleMs even if its holder looks alive', async () => {
     const lockPath = path.join(dir, 'x.lock');
     fs.writeFileSync(lockPath, JSON.stringify({ pid: process.pid, host: os.hostname(), since: Date.now() - 60_000, nonce: 'old' }));
-    expect(await withFileLock(lockPath, async () => 1, { staleMs: 5_000, timeoutMs: 10_000 })).toBe(1);
+    expect(await withFileLock(lockPath, () => Promise.resolve(1), { staleMs: 5_000, timeoutMs: 10_000 })).toBe(1);
   });
 
   it('times out on a live holder with an error naming the lock and the holder', async () => {
     const lockPath = path.join(dir, 'x.lock');
     fs.writeFileSync(lockPath, JSON.stringify({ pid: process.pid, host: os.hostname(), since: Date.now(), nonce: 'live' }));
-    const error = await withFileLock(lockPath, async () => 1, { staleMs: 600_000, timeoutMs: 200 }).catch((e: unknown) => e);
+    const error = await withFileLock(lockPath, () => Promise.resolve(1), { staleMs: 600_000, timeoutMs: 200 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreLockTimeoutError);
     expect((error as StoreLockTimeoutError).lockPath).toBe(lockPath);
     expect((error as Error).message).toContain(String(process.pid));
     // The live holder's lock is left alone.
-    expect(JSON.parse(fs.readFileSync(lockPath, 'utf8')).nonce).toBe('live');
+    expect((JSON.parse(fs.readFileSync(lockPath, 'utf8')) as { nonce: string }).nonce).toBe('live');
   });
 
   it('releases the lock when fn throws', async () => {

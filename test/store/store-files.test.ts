@@ -70,7 +70,7 @@ describe('temp files left by killed writers', () => {
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
-      await new Promise<void>((resolve) => writer.stdout!.once('data', () => resolve()));
+      await new Promise<void>((resolve) => writer.stdout.once('data', () => resolve()));
       const { code } = await runCli(world, ['list']);
       expect(code).toBe(0);
       for (const file of stale) expect(fs.existsSync(file), path.basename(file)).toBe(false);

@@ -24,7 +24,7 @@ export function missingLibraries(executable: string, extraLibDir?: string): stri
 }
 
 /** Regular files, directories and symlinks of a ustar archive, written under `dir`. */
-export function extractTar(archive: Buffer, dir: string): void {
+function extractTar(archive: Buffer, dir: string): void {
   const root = path.resolve(dir);
   for (let offset = 0; offset + 512 <= archive.length; ) {
     const header = archive.subarray(offset, offset + 512);

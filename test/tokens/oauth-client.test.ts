@@ -18,10 +18,12 @@ const readBody = (req: IncomingMessage) =>
   });
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
+  server = createServer((req, res) => {
     lastPath = req.url ?? '';
-    lastBody = new URLSearchParams(await readBody(req));
-    res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
+    void readBody(req).then((text) => {
+      lastBody = new URLSearchParams(text);
+      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/log/logger.js';
 import { AccountStore } from '../../src/store/account-store.js';
 import { extendCooldown, findAccount, upsertAccount } from '../../src/store/mutations.js';
-import type { Account } from '../../src/store/schema.js';
+import type { Account, StoreData } from '../../src/store/schema.js';
 import { ReloginRequiredError, TokenRefreshError } from '../../src/tokens/errors.js';
 import { refreshTokens } from '../../src/tokens/oauth-client.js';
 import { TokenKeeper } from '../../src/tokens/token-keeper.js';
@@ -47,7 +47,7 @@ async function signIn(store: AccountStore, accountId: string, expiresInMs?: numb
   return account;
 }
 
-const onDisk = (store: AccountStore, id: string) => findAccount(JSON.parse(fs.readFileSync(store.filePath, 'utf8')), id)!;
+const onDisk = (store: AccountStore, id: string) => findAccount(JSON.parse(fs.readFileSync(store.filePath, 'utf8')) as StoreData, id)!;
 
 function expectNoSecretsLogged(...secrets: string[]) {
   for (const line of logger.lines) for (const secret of secrets) expect(line).not.toContain(secret);

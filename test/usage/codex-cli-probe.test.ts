@@ -60,7 +60,7 @@ describe('codex CLI probe (CODEX_CLI_BIN) against the simulator', () => {
     expect(account.health.reloginRequired).toBeUndefined();
 
     const home = path.join(homesDir, (await fs.readdir(homesDir))[0]!);
-    const seen = JSON.parse(await fs.readFile(path.join(home, 'seen-args.json'), 'utf8'));
+    const seen = JSON.parse(await fs.readFile(path.join(home, 'seen-args.json'), 'utf8')) as { accountId: string; args: string[] };
     expect(seen.accountId).toBe('cli');
     expect(seen.args.slice(0, 3)).toEqual(['exec', '--skip-git-repo-check', '--json']);
     await expect(fs.access(path.join(home, 'auth.json'))).rejects.toThrow();

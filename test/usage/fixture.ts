@@ -10,7 +10,7 @@ import { UsageRefreshQueue, type UsageRefreshQueueOptions } from '../../src/usag
 import { startSimulator, type SimAccountSpec, type Simulator, type SimulatorOptions } from '../sim/index.js';
 
 /** Fast backoff so challenge retries do not slow the suite; the behaviour (how many tries) is unchanged. */
-export const FAST_CLIENT = { retryBaseMs: 5, retryMaxMs: 20, timeoutMs: 10_000 };
+const FAST_CLIENT = { retryBaseMs: 5, retryMaxMs: 20, timeoutMs: 10_000 };
 
 export interface UsageFixture {
   sim: Simulator;

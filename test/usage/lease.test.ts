@@ -42,7 +42,7 @@ describe('LeaseFile', () => {
     expect(await first.acquire()).toBe(false);
     await second.release();
     expect(await first.acquire()).toBe(true);
-    const record = JSON.parse(await fs.readFile(file, 'utf8'));
+    const record: unknown = JSON.parse(await fs.readFile(file, 'utf8'));
     expect(record).toEqual({ pid: process.pid, owner: first.owner, expiresAt: now + 1_000 });
   });
 });

@@ -7,12 +7,12 @@ export function stripAnsi(text: string): string {
 
 /** Columns the text takes on a terminal (escape codes take none; every other code point one). */
 export function visibleWidth(text: string): number {
-  return [...stripAnsi(text)].length;
+  return Array.from(stripAnsi(text)).length;
 }
 
 /** Cuts plain text to `width` columns, ending in `…` when it was cut. */
 export function truncate(text: string, width: number): string {
-  const chars = [...text];
+  const chars = Array.from(text);
   if (chars.length <= width) return text;
   if (width <= 0) return '';
   return `${chars.slice(0, width - 1).join('')}…`;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const BUNDLE_LOCATIONS = ['../web/app.js', '../../../dist/dashboard/web/app.js'];
 
 /** The bundle was not built. */
-export class WebBundleMissingError extends Error {
+class WebBundleMissingError extends Error {
   override readonly name = 'WebBundleMissingError';
   constructor(readonly looked: string[]) {
     super(`The dashboard's page script is missing (looked for ${looked.join(' and ')}). Build it with \`npm run build\`.`);
