@@ -19,16 +19,21 @@ function isChallenge(answer: Pick<UsageAnswer, 'contentType' | 'cfMitigated' | '
   return start.startsWith('<!doctype html') || start.startsWith('<html');
 }
 
-/** The machine-readable error code of a JSON error body (`error.code`, `error.type`, `detail.code`, `code`). */
-function errorCode(body: string): string | undefined {
+/** The top-level object of a JSON body, or undefined when the body is not a JSON object. */
+function jsonObject(body: string): Record<string, unknown> | undefined {
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
     return undefined;
   }
-  if (!value || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
+  return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The machine-readable error code of a JSON error body (`error.code`, `error.type`, `detail.code`, `code`). */
+function errorCode(body: string): string | undefined {
+  const record = jsonObject(body);
+  if (!record) return undefined;
   for (const holder of [record.error, record.detail, record]) {
     if (holder && typeof holder === 'object') {
       const inner = holder as Record<string, unknown>;
@@ -40,14 +45,8 @@ function errorCode(body: string): string | undefined {
 
 /** The backend's own words in a JSON error body (`error.message`, `detail`, `message`), trimmed. */
 function errorMessage(body: string): string | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (!value || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
+  const record = jsonObject(body);
+  if (!record) return undefined;
   const error = record.error && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : undefined;
   for (const candidate of [error?.message, record.detail, record.message]) {
     if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim().slice(0, 200);
