@@ -4,9 +4,16 @@ import type { Account, StoreData } from '../store/schema.js';
 import type { CliContext } from './context.js';
 import { CommandFailedError } from './errors.js';
 
-/** Opens the store in config.storeDir, runs `use`, and always closes it (flushing what was deferred). */
-export async function withStore<T>(context: CliContext, use: (store: AccountStore, data: StoreData) => Promise<T>): Promise<T> {
-  const store = new AccountStore({ dir: context.config.storeDir, clock: context.clock });
+/**
+ * Opens the store in config.storeDir, runs `use`, and always closes it (flushing what was deferred).
+ * `readOnly` commands write nothing at all, not even the last-known-good copy.
+ */
+export async function withStore<T>(
+  context: CliContext,
+  use: (store: AccountStore, data: StoreData) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const store = new AccountStore({ dir: context.config.storeDir, clock: context.clock, copiesOnRead: !options.readOnly });
   try {
     const data = await store.load();
     return await use(store, data);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { closestMatch } from '../text/closest-match.js';
 import { parseDuration } from './duration.js';
 
 export const ENV_PREFIX = 'OPENCODE_MULTI_AUTH_';
@@ -23,6 +24,32 @@ const duration = (min: number, max: number) =>
     return ms;
   });
 
+/**
+ * A path setting: absolute, or `~/…` under the home folder. A relative path is refused: it would be
+ * resolved against whichever folder OpenCode was started in, making one store per project.
+ */
+const absolutePath = (env: NodeJS.ProcessEnv) =>
+  z.string().transform((text, ctx) => {
+    const trimmed = text.trim();
+    if (trimmed === '~' || trimmed.startsWith('~/')) return path.join(env.HOME || os.homedir(), trimmed.slice(2));
+    if (path.isAbsolute(trimmed)) return path.resolve(trimmed);
+    ctx.addIssue({ code: 'custom', message: 'a relative path would depend on the folder OpenCode starts in' });
+    return z.NEVER;
+  });
+
+const MODEL_ID = /^[\w.:-]+$/;
+
+/** `+a,-b,c`: each item a model id, optionally prefixed with + or -; the message names the first bad item. */
+const modelEdits = z.string().transform((text, ctx) => {
+  const items = text.split(',').map((item) => item.trim());
+  const bad = items.find((item) => !MODEL_ID.test(item.replace(/^[+-]/, '')));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: bad === '' ? 'an empty item (two commas in a row, or a comma at the end)' : `the item "${bad}" is not a model id` });
+    return z.NEVER;
+  }
+  return items;
+});
+
 const integer = (min: number, max: number) =>
   z
     .string()
@@ -35,7 +62,7 @@ interface SettingSpec<T> {
   name: string;
   /** What the README and error messages say is accepted. */
   accepts: string;
-  schema: z.ZodType<T, string>;
+  schema: z.ZodType<T, string> | ((env: NodeJS.ProcessEnv) => z.ZodType<T, string>);
   fallback: (env: NodeJS.ProcessEnv) => T;
   description: string;
 }
@@ -56,8 +83,8 @@ function defaultStoreDir(env: NodeJS.ProcessEnv): string {
 export const SETTINGS = {
   storeDir: setting({
     name: 'STORE_DIR',
-    accepts: 'a directory path',
-    schema: z.string().min(1).transform((dir) => path.resolve(dir)),
+    accepts: 'an absolute directory path (or ~/...)',
+    schema: absolutePath,
     fallback: defaultStoreDir,
     description: 'Where `accounts.json` lives. Default `$XDG_CONFIG_HOME/opencode-multi-auth`, else `~/.config/opencode-multi-auth`.',
   }),
@@ -134,10 +161,7 @@ export const SETTINGS = {
   models: setting({
     name: 'MODELS',
     accepts: 'a comma-separated list of model ids, each optionally prefixed with + (add) or - (remove)',
-    schema: z
-      .string()
-      .regex(/^\s*[+-]?[\w.:-]+\s*(,\s*[+-]?[\w.:-]+\s*)*$/)
-      .transform((text) => text.split(',').map((item) => item.trim())),
+    schema: modelEdits,
     fallback: (): string[] => [],
     description: 'Adds (`+gpt-x`) or removes (`-gpt-y`) models from the built-in Codex model list.',
   }),
@@ -150,8 +174,8 @@ export const SETTINGS = {
   }),
   logFile: setting({
     name: 'LOG_FILE',
-    accepts: 'a file path',
-    schema: z.string().min(1).transform((file) => path.resolve(file)),
+    accepts: 'an absolute file path (or ~/...)',
+    schema: absolutePath,
     fallback: (env): string => path.join(defaultStoreDir(env), 'plugin.log'),
     description: 'Where the plugin writes its log inside OpenCode (OpenCode owns the terminal). Default `plugin.log` beside the store.',
   }),
@@ -166,6 +190,8 @@ export interface ConfigProblem {
   value: string;
   accepts: string;
   message: string;
+  /** What to do, when it is more than "fix the value". */
+  fix?: string;
 }
 
 export class InvalidConfigError extends Error {
@@ -175,14 +201,19 @@ export class InvalidConfigError extends Error {
   }
 }
 
-function describeProblem(variable: string, value: string, accepts: string): ConfigProblem {
+function describeProblem(variable: string, value: string, accepts: string, detail: string | undefined): ConfigProblem {
   const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
   return {
     variable,
     value: shown,
     accepts,
-    message: `${variable}=${JSON.stringify(shown)} is not valid: expected ${accepts}. Using the default instead.`,
+    message: `${variable}=${JSON.stringify(shown)} is not valid${detail ? ` (${detail})` : ''}: expected ${accepts}. Using the default instead.`,
   };
+}
+
+/** The message of a custom issue (it names the problem); zod's built-in messages say less than `accepts`. */
+function customDetail(error: z.ZodError): string | undefined {
+  return error.issues.find((issue) => issue.code === 'custom')?.message;
 }
 
 /**
@@ -199,25 +230,29 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): { config: Conf
       config[key] = spec.fallback(env);
       continue;
     }
-    const parsed = spec.schema.safeParse(raw);
+    const schema = typeof spec.schema === 'function' ? spec.schema(env) : spec.schema;
+    const parsed = schema.safeParse(raw);
     if (parsed.success) {
       config[key] = parsed.data;
     } else {
-      problems.push(describeProblem(variable, raw, spec.accepts));
+      problems.push(describeProblem(variable, raw, spec.accepts, customDetail(parsed.error)));
       config[key] = spec.fallback(env);
     }
   }
   for (const variable of Object.keys(env)) {
     if (!variable.startsWith(ENV_PREFIX)) continue;
     const name = variable.slice(ENV_PREFIX.length);
-    if (!Object.values(SETTINGS).some((spec) => spec.name === name)) {
+    const known = Object.values(SETTINGS).map((spec) => spec.name);
+    if (!known.includes(name)) {
+      const guess = closestMatch(name, known);
       problems.push({
         variable,
         value: '',
         accepts: 'a known setting',
-        message: `${variable} is not a setting of opencode-multi-auth-codex (known: ${Object.values(SETTINGS)
-          .map((spec) => spec.name)
-          .join(', ')}). It is ignored.`,
+        message: guess
+          ? `${variable} is not a setting of opencode-multi-auth-codex. Did you mean ${ENV_PREFIX}${guess}? It is ignored.`
+          : `${variable} is not a setting of opencode-multi-auth-codex (known: ${known.join(', ')}). It is ignored.`,
+        fix: guess ? `Rename it to ${ENV_PREFIX}${guess}.` : `Unset ${variable}.`,
       });
     }
   }

@@ -25,6 +25,11 @@ export interface AccountStoreOptions {
   lockTimeoutMs?: number;
   /** A store lock held longer than this by a live process is taken to be abandoned. Default 15 s. */
   lockStaleMs?: number;
+  /**
+   * Whether reading keeps the side copies up to date (`accounts.json.last-good`, the pre-migration copy).
+   * Default true; false for a reader that must write nothing (`list`, `status`, `doctor`). Writes still make them.
+   */
+  copiesOnRead?: boolean;
 }
 
 type Mutation = (data: StoreData) => void;
@@ -53,6 +58,7 @@ export class AccountStore {
   readonly #debounceMs: number;
   readonly #statIntervalMs: number;
   readonly #lockOptions: { staleMs: number; timeoutMs: number };
+  readonly #copiesOnRead: boolean;
 
   /** The file contents as last read or written by this process. */
   #base: StoreData = emptyStore();
@@ -86,6 +92,7 @@ export class AccountStore {
     this.#debounceMs = options.debounceMs ?? 250;
     this.#statIntervalMs = options.statIntervalMs ?? 200;
     this.#lockOptions = { staleMs: options.lockStaleMs ?? 15_000, timeoutMs: options.lockTimeoutMs ?? 20_000 };
+    this.#copiesOnRead = options.copiesOnRead ?? true;
   }
 
   /** Reads the file (a missing file is an empty store; nothing is created until the first write). Throws {@link StoreUnreadableError}. */
@@ -215,8 +222,8 @@ export class AccountStore {
     if (read.exists) {
       this.#base = read.data;
       this.#signature = read.signature;
-      if (read.migratedFrom !== undefined) this.#inBackground(this.#keepPreMigrationCopy(read.text, read.migratedFrom));
-      else if (read.text !== this.#lastGoodText) this.#inBackground(this.#saveLastGood(read.text));
+      if (this.#copiesOnRead && read.migratedFrom !== undefined) this.#inBackground(this.#keepPreMigrationCopy(read.text, read.migratedFrom));
+      else if (this.#copiesOnRead && read.text !== this.#lastGoodText) this.#inBackground(this.#saveLastGood(read.text));
     } else {
       this.#base = emptyStore();
       this.#signature = undefined;

@@ -1,13 +1,17 @@
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
-import { addSignedInAccount, type SignInOrigin } from '../../signin/add-signed-in-account.js';
+import { checkAlias } from '../../store/alias.js';
+import type { AccountStore } from '../../store/account-store.js';
+import { addSignedInAccount, aliasKeptNote, type SignInOrigin } from '../../signin/add-signed-in-account.js';
 import { startBrowserSignIn } from '../../signin/browser-flow.js';
 import { DEFAULT_CALLBACK_PORTS } from '../../signin/callback-server.js';
 import { startDeviceSignIn } from '../../signin/device-flow.js';
 import type { Grant } from '../../signin/grant.js';
-import { expectPositionals, flag, stringOption } from '../args.js';
+import { flag, stringOption, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { CommandFailedError, UsageError } from '../errors.js';
 import { withStore } from '../open-store.js';
 import { ensureOpenCodeRecord } from '../opencode-record-step.js';
 
@@ -50,6 +54,41 @@ async function deviceSignIn(context: CliContext): Promise<{ grant: Grant; origin
   return { grant: await signIn.waitForTokens(), origin: 'device' };
 }
 
+/** The alias and callback ports a `login` command line asks for. Throws UsageError. Pure. */
+function loginPlan(args: ParsedArgs): { alias?: string; ports: number[] } {
+  const typed = args.positionals[0];
+  let alias: string | undefined;
+  if (typed !== undefined) {
+    const checked = checkAlias(typed);
+    if (!checked.ok) throw new UsageError(`Not a usable alias: ${checked.problem}.`, 'login');
+    alias = checked.alias;
+  }
+  const portText = stringOption(args, 'port');
+  if (portText === undefined) return { alias, ports: DEFAULT_CALLBACK_PORTS };
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65_531) throw new UsageError(`--port ${portText} is not a port number.`, 'login');
+  if (flag(args, 'headless')) throw new UsageError('--port has no use with --headless.', 'login');
+  return { alias, ports: [port, port + 1, port + 2, port + 3, port + 4] };
+}
+
+/** The store's folder (or the nearest one that exists, where it will be created) must be writable. */
+async function assertWritable(store: AccountStore): Promise<void> {
+  let dir = store.dir;
+  for (;;) {
+    try {
+      await fs.access(dir, fsConstants.W_OK | fsConstants.X_OK);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && path.dirname(dir) !== dir) {
+        dir = path.dirname(dir);
+        continue;
+      }
+      throw new CommandFailedError(`Cannot save accounts in ${store.dir}: ${dir} is not writable (${code}). Nothing was signed in; fix the folder's permissions or set OPENCODE_MULTI_AUTH_STORE_DIR, then run the command again.`);
+    }
+  }
+}
+
 export const login: Command = {
   name: 'login',
   help: {
@@ -74,19 +113,14 @@ export const login: Command = {
     port: { type: 'string' },
     json: { type: 'boolean' },
   },
+  positionals: { min: 0, max: 1 },
+  check: (args) => void loginPlan(args),
   async run(context, args) {
-    const [alias] = expectPositionals('login', args, 0, 1);
-    if (alias !== undefined && !/^[\w.@+-]{1,64}$/.test(alias)) throw new UsageError(`"${alias}" is not a usable alias: use letters, digits and . _ - @ + (at most 64).`, 'login');
-    const portText = stringOption(args, 'port');
-    let ports = DEFAULT_CALLBACK_PORTS;
-    if (portText !== undefined) {
-      const port = Number(portText);
-      if (!Number.isInteger(port) || port < 1 || port > 65_531) throw new UsageError(`--port ${portText} is not a port number.`, 'login');
-      if (flag(args, 'headless')) throw new UsageError('--port has no use with --headless.', 'login');
-      ports = [port, port + 1, port + 2, port + 3, port + 4];
-    }
-    const { grant, origin } = flag(args, 'headless') ? await deviceSignIn(context) : await browserSignIn(context, ports, !flag(args, 'no-browser'));
+    const { alias, ports } = loginPlan(args);
     return withStore(context, async (store) => {
+      // The store was read above; make sure it can be written too, before the user spends a sign-in on it.
+      await assertWritable(store);
+      const { grant, origin } = flag(args, 'headless') ? await deviceSignIn(context) : await browserSignIn(context, ports, !flag(args, 'no-browser'));
       const result = await addSignedInAccount(store, grant, { alias, origin, now: context.clock.now() });
       const account = result.account;
       const openCodeRecord = await ensureOpenCodeRecord(context, store, { quiet: flag(args, 'json') });
@@ -100,7 +134,10 @@ export const login: Command = {
       }
       const who = account.email ? `${account.email}${account.plan ? ` (${account.plan})` : ''}` : account.id;
       writeLine(context.stdout, result.created ? `Signed in as ${who}; added as ${context.palette.bold(account.alias)}.` : `Signed in as ${who}; updated ${context.palette.bold(account.alias)} with new tokens.`);
-      if (result.aliasTakenBy) writeLine(context.stderr, `The alias "${alias}" belongs to another account, so this one is "${account.alias}". Rename with \`opencode-multi-auth rename\`.`);
+      if (result.aliasTakenBy)
+        writeLine(context.stderr, `The alias "${alias}" belongs to ${result.aliasTakenBy}, so this account is "${account.alias}". To change it, run \`opencode-multi-auth rename ${account.alias} <new-alias>\`.`);
+      const kept = aliasKeptNote(result);
+      if (kept) writeLine(context.stderr, kept);
       return 0;
     });
   },

@@ -1,6 +1,6 @@
 import { TokenKeeper } from '../../tokens/token-keeper.js';
 import { UsageRefreshQueue, type RefreshProgress } from '../../usage/refresh-queue.js';
-import { expectPositionals, flag } from '../args.js';
+import { flag } from '../args.js';
 import type { Command } from '../command.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -28,9 +28,12 @@ export const refresh: Command = {
     examples: ['opencode-multi-auth refresh --all', 'opencode-multi-auth refresh work personal'],
   },
   options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+  positionals: { min: 0, max: Infinity },
+  check(args) {
+    if (flag(args, 'all') && args.positionals.length > 0) throw new UsageError('Give aliases or --all, not both.', 'refresh');
+  },
   async run(context, args) {
-    const aliases = expectPositionals('refresh', args, 0, Infinity);
-    if (flag(args, 'all') && aliases.length > 0) throw new UsageError('Give aliases or --all, not both.', 'refresh');
+    const aliases = args.positionals;
     return withStore(context, async (store, data) => {
       const accounts = aliases.length > 0 ? aliases.map((alias) => resolveAccount(data, alias)) : data.accounts.filter((account) => account.enabled);
       if (accounts.length === 0) {

@@ -4,19 +4,19 @@ import { paint, type Palette } from './colors.js';
 import { stateLabel } from './account-state.js';
 import { renderTable } from './table.js';
 import { visibleWidth, wrap } from './text-width.js';
-import { formatClock, formatRelative } from './time.js';
+import { formatCountdown, formatWhen } from '../../time/format-time.js';
 
 export interface StatusRenderOptions {
   palette: Palette;
   width: number;
-  /** Fixes the time zone (tests); default the machine's. */
-  offsetMinutes?: number;
+  /** Fixes the time zone (an IANA name, for tests); default the machine's. */
+  timeZone?: string;
 }
 
 function usageCell(label: string, window: AccountJson['usage']['fiveHour'], now: number, options: StatusRenderOptions): string {
   const bar = renderUsageBar(window?.usedPercent, 10);
   const tone = window === null ? 'muted' : window.usedPercent >= 100 ? 'bad' : window.usedPercent >= 80 ? 'warn' : 'ok';
-  const resets = window?.resetsAt != null ? ` resets ${formatClock(window.resetsAt, now, options.offsetMinutes)}` : '';
+  const resets = window?.resetsAt != null ? ` resets ${formatWhen(window.resetsAt, now, options.timeZone)}` : '';
   return `${label} ${paint(options.palette, tone, bar)}${options.palette.dim(resets)}`;
 }
 
@@ -30,17 +30,13 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
     return ['No accounts yet.', 'Add one with `opencode-multi-auth login`, or import one with `opencode-multi-auth import codex`.'];
   }
   const rows = view.accounts.map((account) => {
-    const state = stateLabel(
-      { kind: account.state, pinned: account.pinned, until: account.until ?? undefined, reason: account.reason ?? undefined },
-      view.now,
-      options.offsetMinutes,
-    );
+    const state = stateLabel({ kind: account.state, pinned: account.pinned, until: account.until ?? undefined, reason: account.reason ?? undefined });
     return [
       palette.bold(account.alias),
       account.email ?? '-',
       account.plan ?? '-',
       paint(palette, state.tone, state.text),
-      account.lastUsedAt === null ? 'never' : formatRelative(account.lastUsedAt, view.now),
+      account.lastUsedAt === null ? 'never' : formatCountdown(account.lastUsedAt, view.now),
     ];
   });
   const table = renderTable(
