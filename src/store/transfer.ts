@@ -33,7 +33,7 @@ export function parseExport(text: string): { ok: true; file: ExportFile } | { ok
     return { ok: false, problem: 'it is not valid JSON' };
   }
   if (!raw || typeof raw !== 'object' || (raw as { format?: unknown }).format !== EXPORT_FORMAT) {
-    return { ok: false, problem: 'it is not an export of opencode-multi-auth (made with `opencode-multi-auth export`)' };
+    return { ok: false, problem: 'it is not an export of opencode-multi-auth (made by its export command)' };
   }
   const parsed = ExportFileSchema.safeParse(raw);
   if (!parsed.success) {

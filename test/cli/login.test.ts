@@ -95,6 +95,52 @@ describe('login', () => {
     expect((await status()).accounts).toMatchObject([{ alias: 'home', origin: 'pasted' }]);
   });
 
+  it('asks again when the pasted code has a typo: the right code still works', async () => {
+    const [port] = await freePorts(1);
+    world.sim.setSignInAccount('acct-home');
+    const run = startCli(world, ['login', 'home', '--port', String(port), '--no-browser']);
+    const [, url] = await run.waitFor(/^\s+(http\S+\/oauth\/authorize\S+)$/m);
+    const location = (await fetch(url!, { redirect: 'manual' })).headers.get('location')!;
+    run.child.stdin.write(`${location.replace(/code=([^&]+)/, 'code=$1x')}\n`);
+    await run.waitFor(/does not know that code .*paste it again/);
+    expect(run.child.exitCode).toBeNull();
+    run.child.stdin.write(`${location}\n`);
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('added as home');
+  });
+
+  it('checks the store before the sign-in: a corrupt store fails at once, before any browser or code', async () => {
+    await fs.mkdir(world.storeDir, { recursive: true });
+    await fs.writeFile(path.join(world.storeDir, 'accounts.json'), '{"version": 1, "accounts": [');
+    const result = await runCli(world, ['login', 'work', '--headless']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Cannot read the account store');
+    expect(result.stderr).not.toMatch(/enter this code|Signed in/);
+    expect(world.sim.counters.requests('usercode')).toBe(0);
+  });
+
+  it('keeps the alias of an account signed in again under another name, and says how to rename it', async () => {
+    world.sim.setSignInAccount('acct-work');
+    expect((await runCli(world, ['login', 'personal', '--headless'])).code).toBe(0);
+    const again = await runCli(world, ['login', 'x', '--headless']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('already stored as "personal"; it keeps that alias');
+    expect(again.stderr).toContain('`opencode-multi-auth rename personal x`');
+    expect((await status()).accounts.map((account) => account.alias)).toEqual(['personal']);
+  });
+
+  it.each([
+    ['   ', /an alias cannot be empty/],
+    ['', /an alias cannot be empty/],
+    ['bad alias!', /characters an alias cannot have/],
+  ])('refuses the alias %j before signing in (exit 2)', async (alias, problem) => {
+    const result = await runCli(world, ['login', alias, '--headless']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(problem);
+    expect(result.stderr).not.toContain('This is a bug');
+  });
+
   it('signs in with a device code when headless', async () => {
     world.sim.setSignInAccount('acct-home');
     const result = await runCli(world, ['login', 'home', '--headless', '--json']);

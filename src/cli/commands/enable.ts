@@ -13,7 +13,7 @@ function toggle(enabled: boolean): Command {
       summary: enabled
         ? 'Lets the plugin use the accounts again. A cooldown stays; `clear` ends it.'
         : 'Keeps the plugin from using the accounts (they stay signed in; `enable` brings them back).',
-      examples: [`opencode-multi-auth ${name} work`],
+      examples: [enabled ? 'opencode-multi-auth enable work' : 'opencode-multi-auth disable work'],
     },
     options: {},
     positionals: { min: 1, max: Infinity },

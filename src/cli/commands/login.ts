@@ -135,7 +135,7 @@ export const login: Command = {
       const who = account.email ? `${account.email}${account.plan ? ` (${account.plan})` : ''}` : account.id;
       writeLine(context.stdout, result.created ? `Signed in as ${who}; added as ${context.palette.bold(account.alias)}.` : `Signed in as ${who}; updated ${context.palette.bold(account.alias)} with new tokens.`);
       if (result.aliasTakenBy)
-        writeLine(context.stderr, `The alias "${alias}" belongs to ${result.aliasTakenBy}, so this account is "${account.alias}". To change it, run \`opencode-multi-auth rename ${account.alias} <new-alias>\`.`);
+        writeLine(context.stderr, `The alias "${alias}" belongs to ${result.aliasTakenBy}, so this account is "${account.alias}" (the \`rename\` command changes it).`);
       const kept = aliasKeptNote(result);
       if (kept) writeLine(context.stderr, kept);
       return 0;

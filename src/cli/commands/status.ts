@@ -22,7 +22,7 @@ function statusCommand(name: 'status' | 'list'): Command {
         '--json          print the status as JSON',
         ...(name === 'status' ? ['--watch         redraw in place until Ctrl-C', '--interval D    how often --watch redraws (default 5s)'] : []),
       ],
-      examples: [`opencode-multi-auth ${name}`, ...(name === 'status' ? ['opencode-multi-auth status --watch --interval 10s'] : [])],
+      examples: name === 'status' ? ['opencode-multi-auth status', 'opencode-multi-auth status --watch --interval 10s'] : ['opencode-multi-auth list'],
     },
     options: {
       json: { type: 'boolean' },
