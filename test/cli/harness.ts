@@ -61,10 +61,13 @@ export interface CliRun {
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-/** Starts `opencode-multi-auth <args>` as a real child process. */
-export function startCli(world: CliWorld, args: string[], extraEnv: NodeJS.ProcessEnv = {}): CliRun {
+/** The built tool's entry, for tests that run it through a shell (pipes). */
+export const CLI_MAIN = mainScript;
+
+/** Starts `opencode-multi-auth <args>` as a real child process (in the repository, or `cwd`). */
+export function startCli(world: CliWorld, args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = repoRoot): CliRun {
   const child = spawn(process.execPath, [mainScript, ...args], {
-    cwd: repoRoot,
+    cwd,
     env: { ...world.env, ...extraEnv },
   });
   let out = '';
@@ -109,8 +112,8 @@ export function startCli(world: CliWorld, args: string[], extraEnv: NodeJS.Proce
 }
 
 /** Runs the tool to completion with stdin closed. */
-export async function runCli(world: CliWorld, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
-  const run = startCli(world, args, options.env);
+export async function runCli(world: CliWorld, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}) {
+  const run = startCli(world, args, options.env, options.cwd);
   run.child.stdin.end(options.input ?? '');
   return run.done;
 }
