@@ -21,6 +21,8 @@ export interface SimState {
   usageBurstLimit: number;
   usageLatencyMs: number;
   autoApproveDeviceAfterPolls: number | undefined;
+  /** Whether /oauth/authorize shows the account choice page (see SimulatorOptions.signInPage). */
+  signInPage: boolean;
   bulkChunk: string;
   /** Aborted on close so pending delays end. */
   closing: AbortSignal;

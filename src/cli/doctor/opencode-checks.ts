@@ -153,7 +153,7 @@ export const checkOpenCodeConfig: DoctorCheck = async (run) => {
       fail(
         'opencode config',
         found.length === 0 ? `No OpenCode config found (looked for ${looked.slice(0, 2).join(', ')} and ./opencode.json).` : `The plugin is not in the "plugin" list of ${found.join(', ')}.`,
-        `Add it to "plugin" in ${openCodeConfigCandidates(run.context.env)[0]}; ${README_INSTALL}.`,
+        `Add the plugin to the "plugin" list in ${openCodeConfigCandidates(run.context.env)[0]}; ${README_INSTALL}.`,
       ),
     );
     return checks;
@@ -188,8 +188,28 @@ export const checkOpenCodeAuth: DoctorCheck = async ({ context }) => {
   }
 };
 
+/**
+ * OpenCode's version: from the npm package the `opencode` on the PATH belongs to (`opencode-ai`, read
+ * at once), else by asking `opencode --version` (a few seconds). Undefined when there is none.
+ */
+async function openCodeVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const real = await fs.realpath(path.join(dir, 'opencode')).catch(() => undefined);
+    if (!real) continue;
+    for (let up = path.dirname(real), i = 0; i < 3; up = path.dirname(up), i++) {
+      const manifest = await fs
+        .readFile(path.join(up, 'package.json'), 'utf8')
+        .then((text) => JSON.parse(text) as { name?: string; version?: string })
+        .catch(() => undefined);
+      if (manifest?.name?.startsWith('opencode') && manifest.version) return manifest.version;
+    }
+    break;
+  }
+  return askOpenCodeVersion(env);
+}
+
 /** `opencode --version`, or undefined when it is not on the PATH or does not answer in time. */
-function openCodeVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+function askOpenCodeVersion(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return new Promise((resolve) => {
     const child = spawn('opencode', ['--version'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
