@@ -97,7 +97,10 @@ export async function requestPathFixture(options: RequestPathFixtureOptions): Pr
     clock: sim.clock,
     logSink: (line) => logLines.push(line),
   });
-  const providerFetch = createProviderFetch(() => runtime.readiness());
+  const providerFetch = createProviderFetch(
+    () => runtime.readiness(),
+    () => runtime.settingsNotice(),
+  );
 
   const storedData = async (): Promise<StoreData> => {
     await runtime.store.flush();
