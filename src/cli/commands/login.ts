@@ -96,7 +96,7 @@ export const login: Command = {
     usage: 'login [alias] [--headless] [--json]',
     summary:
       'Signs in to a ChatGPT account and adds it (or, for an account already here, replaces its tokens and clears ' +
-      '"new sign-in needed"). Opens a browser with a callback on port 1455 (1456-1459 when taken); where the browser ' +
+      `"new sign-in needed"). Opens a browser with a callback on port ${DEFAULT_CALLBACK_PORTS[0]} (${DEFAULT_CALLBACK_PORTS.slice(1).join(', ')} when taken); where the browser ` +
       'cannot reach this machine, paste the address it ends on. `--headless` uses a device code instead. Also makes ' +
       'sure OpenCode has the "openai" record it needs to load the plugin.',
     options: [
