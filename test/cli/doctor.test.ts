@@ -102,6 +102,16 @@ describe('doctor proves the plugin is loadable as configured', () => {
     expect(code).toBe(1);
   });
 
+  it('recognises the plugin by its package.json wherever the clone lives', async () => {
+    const clone = path.join(world.home, 'my-checkout');
+    await fs.mkdir(clone);
+    await fs.symlink(path.resolve('dist'), path.join(clone, 'dist'));
+    await fs.copyFile(path.resolve('package.json'), path.join(clone, 'package.json'));
+    await globalConfig([pathToFileURL(path.join(clone, 'dist', 'index.js')).href]);
+    const { json } = await doctor({ args: ['--offline'] });
+    expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('my-checkout/dist/index.js') }]);
+  });
+
   it("reads the project's ./opencode.json as well as the global config", async () => {
     const project = path.join(world.home, 'project');
     await fs.mkdir(path.join(project, '.git'), { recursive: true });

@@ -50,6 +50,18 @@ async function configSources(run: DoctorRun): Promise<{ sources: ConfigSource[];
   return { sources, looked };
 }
 
+/** The name in the package.json nearest above `file` (without running any of its code). */
+async function packageNameOf(file: string): Promise<string | undefined> {
+  for (let dir = path.dirname(file), i = 0; i < 4; dir = path.dirname(dir), i++) {
+    const manifest = await fs
+      .readFile(path.join(dir, 'package.json'), 'utf8')
+      .then((text) => JSON.parse(text) as { name?: string })
+      .catch(() => undefined);
+    if (manifest) return manifest.name;
+  }
+  return undefined;
+}
+
 /** Whether a module's default export is this plugin (`{ id, server }`), importing it in this process. */
 async function exportsThePlugin(file: string): Promise<{ ok: true } | { ok: false; problem: string }> {
   try {
@@ -144,7 +156,8 @@ export const checkOpenCodeConfig: DoctorCheck = async (run) => {
     for (const text of pluginSpecs(config)) {
       const spec = classifySpec(text, source.base);
       // A file plugin that does not exist breaks OpenCode's start whichever plugin it was meant to be.
-      if (isOurSpec(spec, packageDir()) || (spec.kind === 'file' && !existsSync(spec.path))) ours.push({ spec, where: source.label });
+      if (isOurSpec(spec, packageDir()) || (spec.kind === 'file' && (!existsSync(spec.path) || (await packageNameOf(spec.path)) === PACKAGE_NAME)))
+        ours.push({ spec, where: source.label });
     }
   }
   if (ours.length === 0) {
