@@ -1,7 +1,7 @@
 import type { AccountStore } from '../store/account-store.js';
 import { importOpenCodeAuth } from '../imports/opencode-auth.js';
 import { ensurePlaceholder, type EnsurePlaceholderResult } from '../signin/opencode-auth-record.js';
-import { writeLine, type CliContext } from './context.js';
+import { writeMessage, type CliContext } from './context.js';
 import { confirm } from './prompt.js';
 
 /** What happened to OpenCode's `openai` record; printed by --json as `openCodeRecord`. */
@@ -14,7 +14,7 @@ export type RecordOutcome = EnsurePlaceholderResult['action'] | 'imported-and-re
  */
 export async function ensureOpenCodeRecord(context: CliContext, store: AccountStore, options: { quiet?: boolean } = {}): Promise<RecordOutcome> {
   const say = (text: string) => {
-    if (!options.quiet) writeLine(context.stderr, text);
+    if (!options.quiet) writeMessage(context.stderr, text);
   };
   const result = await ensurePlaceholder({ env: context.env });
   switch (result.action) {

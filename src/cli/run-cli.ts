@@ -4,7 +4,7 @@ import { InvalidAliasError } from '../store/alias.js';
 import { AliasTakenError, StoreLockTimeoutError, StoreUnreadableError } from '../store/errors.js';
 import { renderHelp } from './command.js';
 import { COMMANDS } from './commands/index.js';
-import { writeLine, type CliContext } from './context.js';
+import { writeMessage, type CliContext } from './context.js';
 import { CommandFailedError, EXIT, UsageError } from './errors.js';
 import { browserOpener } from './open-browser.js';
 import { parseCommandLine } from './parse-command-line.js';
@@ -46,8 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const { config, problems } = readConfig(io.env);
     // doctor reports bad settings itself; every other command stops, since it would act on the wrong store or server.
     if (problems.length > 0 && command.name !== 'doctor' && command.name !== 'version' && command.name !== 'completion') {
-      for (const problem of problems) writeLine(io.stderr, problem.message.replace(/ (Using the default instead|It is ignored)\.$/, ''));
-      writeLine(io.stderr, 'Fix or unset these variables, then run the command again.');
+      for (const problem of problems) writeMessage(io.stderr, problem.message.replace(/ (Using the default instead|It is ignored)\.$/, ''));
+      writeMessage(io.stderr, 'Fix or unset these variables, then run the command again.');
       return EXIT.usage;
     }
     const isTTY = io.stdout.isTTY === true;
@@ -66,25 +66,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await command.run(context, args);
   } catch (error) {
     if (error instanceof UsageError) {
-      writeLine(io.stderr, error.message);
+      writeMessage(io.stderr, error.message);
       const command = COMMANDS.find((candidate) => candidate.name === (error.command ?? commandName));
       if (command) {
-        writeLine(io.stderr, `Usage: opencode-multi-auth ${command.help.usage}`);
-        writeLine(io.stderr, `Run \`opencode-multi-auth ${command.name} --help\` for more.`);
+        writeMessage(io.stderr, `Usage: opencode-multi-auth ${command.help.usage}`);
+        writeMessage(io.stderr, `Run \`opencode-multi-auth ${command.name} --help\` for more.`);
       } else {
-        writeLine(io.stderr, 'Run `opencode-multi-auth --help` for what each command does.');
+        writeMessage(io.stderr, 'Run `opencode-multi-auth --help` for what each command does.');
       }
       return EXIT.usage;
     }
     if (error instanceof InvalidAliasError) {
-      writeLine(io.stderr, error.message);
+      writeMessage(io.stderr, error.message);
       return EXIT.usage;
     }
     if (error instanceof CommandFailedError || error instanceof StoreUnreadableError || error instanceof StoreLockTimeoutError || error instanceof AliasTakenError) {
-      writeLine(io.stderr, error.message);
+      writeMessage(io.stderr, error.message);
       return EXIT.failed;
     }
-    writeLine(io.stderr, error instanceof Error ? error.message : String(error));
+    writeMessage(io.stderr, error instanceof Error ? error.message : String(error));
     return EXIT.failed;
   }
 }

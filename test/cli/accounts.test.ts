@@ -99,7 +99,7 @@ describe('changing accounts', () => {
   it('pins for a while and unpins', async () => {
     const pinned = await runCli(world, ['pin', 'home', '--for', '2h']);
     expect(pinned.code).toBe(0);
-    expect(pinned.stdout).toContain('Pinned to home for 2h');
+    expect(pinned.stdout).toContain('Pinned to home for 2 h');
     const view = await status();
     expect(view.pin).toMatchObject({ accountId: ids.home, alias: 'home' });
     expect(view.pin!.until! - view.now).toBeGreaterThan(7_100_000);

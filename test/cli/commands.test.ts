@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StatusJsonSchema } from '../../src/cli/json-schemas.js';
 import { QUOTA_COOLDOWN_REASON } from '../../src/codex/failover-policy.js';
 import { extendCooldown, markReloginRequired } from '../../src/store/mutations.js';
-import { CLI_MAIN, createWorld, runCli, type CliWorld } from './harness.js';
+import { CLI_MAIN, createWorld, flat, runCli, type CliWorld } from './harness.js';
 import { seedAccounts } from './seed.js';
 
 const exec = promisify(execFile);
@@ -58,13 +58,13 @@ describe('version, did you mean, completion', () => {
   ])('%j: %s (exit 2)', async (args, text) => {
     const result = await runCli(world, args);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(text);
+    expect(flat(result.stderr)).toContain(text);
   });
 
   it('names a mistyped setting, with a did you mean', async () => {
     const result = await runCli(world, ['list'], { env: { OPENCODE_MULTI_AUTH_STRATEGI: 'sticky' } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Did you mean OPENCODE_MULTI_AUTH_STRATEGY?');
+    expect(flat(result.stderr)).toContain('Did you mean OPENCODE_MULTI_AUTH_STRATEGY?');
   });
 
   it('prints completion scripts that the shells accept, with every command', async () => {
@@ -95,7 +95,7 @@ describe('clear', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/work: cleared \(was cooling down \(usage limit reached\) until \d\d:\d\d \S+, in (2 h 59 min|3 h)\)\./);
     expect(result.stdout).toContain('home: nothing to clear.');
-    expect(result.stderr).toContain('home still needs a new sign-in: run `opencode-multi-auth login home`.');
+    expect(flat(result.stderr)).toContain('home still needs a new sign-in: run `opencode-multi-auth login home`.');
     expect((await status()).accounts.map((account) => account.state)).toEqual(['active', 'relogin-required']);
   });
 
@@ -116,8 +116,9 @@ describe('pin', () => {
     await seedAccounts(world, [], (data) => extendCooldown(data, ids.work!, now + 3_600_000, QUOTA_COOLDOWN_REASON, now));
     const result = await runCli(world, ['pin', 'work', '--for', '2h']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Pinned to work for 2h \(until \d\d:\d\d \S+, in 2 h\)\./);
-    expect(result.stderr).toMatch(/Warning: work is cooling down \(usage limit reached\) until .*`opencode-multi-auth clear work`\. The pin never falls back/);
+    expect(result.stdout).toMatch(/Pinned to work for 2 h \(until \d\d:\d\d \S+, in 2 h\)\./);
+    expect(flat(result.stderr)).toMatch(/Warning: work is cooling down \(usage limit reached\) until .*`opencode-multi-auth clear work`\. The pin never falls back/);
+    for (const line of result.stderr.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
     const help = await runCli(world, ['pin', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('A pin never falls back to the other accounts');
   });
@@ -125,7 +126,7 @@ describe('pin', () => {
   it('says a zero --for pins for no time at all, rather than "not a duration"', async () => {
     const result = await runCli(world, ['pin', 'work', '--for', '0s']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--for 0s pins for no time at all');
+    expect(flat(result.stderr)).toContain('--for 0s pins for no time at all');
   });
 });
 
@@ -133,11 +134,11 @@ describe('aliases', () => {
   it('applies the one rule to rename, unique ignoring case', async () => {
     const taken = await runCli(world, ['rename', 'home', 'WORK']);
     expect(taken.code).toBe(1);
-    expect(taken.stderr).toContain('already used by account work');
+    expect(flat(taken.stderr)).toContain('already used by account work');
     for (const bad of ['   ', 'bad alias!', '']) {
       const result = await runCli(world, ['rename', 'home', bad]);
       expect(result.code, bad).toBe(2);
-      expect(result.stderr).toContain('Not a usable alias');
+      expect(flat(result.stderr)).toContain('Not a usable alias');
     }
     expect((await runCli(world, ['rename', 'home', ' Home '])).code).toBe(0);
     expect((await status()).accounts.map((account) => account.alias)).toEqual(['work', 'Home']);

@@ -121,3 +121,8 @@ export async function runCli(world: CliWorld, args: string[], options: { env?: N
 export async function readJsonFile(filePath: string): Promise<unknown> {
   return JSON.parse(await fs.readFile(filePath, 'utf8'));
 }
+
+/** Text with every run of whitespace made one space: messages are wrapped at 80 columns. */
+export function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}

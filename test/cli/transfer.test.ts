@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StatusJsonSchema } from '../../src/cli/json-schemas.js';
 import { AccountStore } from '../../src/store/account-store.js';
-import { createWorld, readJsonFile, runCli, type CliWorld } from './harness.js';
+import { createWorld, flat, readJsonFile, runCli, type CliWorld } from './harness.js';
 import { seedAccounts } from './seed.js';
 
 let world: CliWorld;
@@ -36,12 +36,12 @@ describe('export and import of the whole store', () => {
     const result = await runCli(world, ['export', file]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Exported 2 accounts (work, home) to ${file}.`);
-    expect(result.stderr).toContain("this file holds the accounts' tokens: anyone who has it can use them");
+    expect(flat(result.stderr)).toContain("this file holds the accounts' tokens: anyone who has it can use them");
     expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
     expect(await readJsonFile(file)).toMatchObject({ format: 'opencode-multi-auth-codex/accounts', version: 1, accounts: [{ alias: 'work' }, { alias: 'home' }] });
     const again = await runCli(world, ['export', file]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('already exists; nothing was written');
+    expect(flat(again.stderr)).toContain('already exists; nothing was written');
     expect((await runCli(world, ['export', file, '--force'])).code).toBe(0);
   });
 
@@ -81,7 +81,7 @@ describe('export and import of the whole store', () => {
     await fs.writeFile(file, JSON.stringify({ tokens: { refresh_token: 'rt-secret' } }));
     const result = await runCli(world, ['import', file]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('it is not an export of opencode-multi-auth');
+    expect(flat(result.stderr)).toContain('it is not an export of opencode-multi-auth');
     expect(result.stderr).not.toContain('rt-secret');
   });
 });
@@ -105,15 +105,15 @@ describe('import codex', () => {
 
     const refused = await runCli(world, ['import', 'codex', codexFile, '--alias', 'team2']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('older than the ones stored for "work"');
-    expect(refused.stderr).toContain('Nothing was changed');
-    expect(refused.stderr).toContain('run the same command with --force');
+    expect(flat(refused.stderr)).toContain('older than the ones stored for "work"');
+    expect(flat(refused.stderr)).toContain('Nothing was changed');
+    expect(flat(refused.stderr)).toContain('run the same command with --force');
     expect(await fs.readFile(path.join(world.storeDir, 'accounts.json'), 'utf8')).toBe(before);
 
     const forced = await runCli(world, ['import', 'codex', codexFile, '--alias', 'team2', '--force']);
     expect(forced.code).toBe(0);
-    expect(forced.stderr).toContain('--force replaced newer tokens with older ones');
-    expect(forced.stderr).toContain('`opencode-multi-auth rename work team2`');
+    expect(flat(forced.stderr)).toContain('--force replaced newer tokens with older ones');
+    expect(flat(forced.stderr)).toContain('`opencode-multi-auth rename work team2`');
     const view = StatusJsonSchema.parse(JSON.parse((await runCli(world, ['status', '--json'])).stdout));
     expect(view.accounts.map((account) => account.alias)).toEqual(['work', 'home']);
     expect((await storedTokens()).work).toBe(old.refresh_token);

@@ -1,7 +1,7 @@
 import { clearTemporaryExclusions } from '../../store/mutations.js';
 import { formatWhen } from '../../time/format-time.js';
 import type { Command } from '../command.js';
-import { writeLine } from '../context.js';
+import { writeLine, writeMessage } from '../context.js';
 import { resolveAccount, withStore } from '../open-store.js';
 
 export const clear: Command = {
@@ -33,7 +33,7 @@ export const clear: Command = {
               ? `workspace marked deactivated until ${formatWhen(health.workspaceDeactivatedUntil, now)}`
               : undefined;
         writeLine(context.stdout, was ? `${account.alias}: cleared (was ${was}).` : `${account.alias}: nothing to clear.`);
-        if (health.reloginRequired) writeLine(context.stderr, `${account.alias} still needs a new sign-in: run \`opencode-multi-auth login ${account.alias}\`.`);
+        if (health.reloginRequired) writeMessage(context.stderr, `${account.alias} still needs a new sign-in: run \`opencode-multi-auth login ${account.alias}\`.`);
       }
       return 0;
     });

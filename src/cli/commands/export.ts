@@ -3,7 +3,7 @@ import path from 'node:path';
 import { exportOf } from '../../store/transfer.js';
 import { flag } from '../args.js';
 import type { Command } from '../command.js';
-import { writeLine } from '../context.js';
+import { writeLine, writeMessage } from '../context.js';
 import { CommandFailedError } from '../errors.js';
 import { withStore } from '../open-store.js';
 
@@ -40,7 +40,7 @@ export const exportCommand: Command = {
         }
         await fs.chmod(target, 0o600);
         writeLine(context.stdout, `Exported ${data.accounts.length} account${data.accounts.length === 1 ? '' : 's'} (${data.accounts.map((account) => account.alias).join(', ')}) to ${target}.`);
-        writeLine(
+        writeMessage(
           context.stderr,
           'Warning: this file holds the accounts\' tokens: anyone who has it can use them. Keep it private (it is mode 0600) and delete it once imported. ' +
             'Use each account on one machine only: refresh tokens are single-use.',

@@ -10,7 +10,7 @@ import { applyExport, parseExport, type ImportStep } from '../../store/transfer.
 import { formatWhen } from '../../time/format-time.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { writeJson, writeLine, type CliContext } from '../context.js';
+import { writeJson, writeLine, writeMessage, type CliContext } from '../context.js';
 import { CommandFailedError, UsageError } from '../errors.js';
 import { withStore } from '../open-store.js';
 import { ensureOpenCodeRecord, type RecordOutcome } from '../opencode-record-step.js';
@@ -153,7 +153,7 @@ export const importCommand: Command = {
         // The account now lives here: OpenCode's copy of the token goes, and the placeholder keeps the plugin loading.
         openCodeRecord = (await ensurePlaceholder({ env: context.env, replaceOAuth: true })).action;
         if (!json && openCodeRecord === 'replaced-oauth')
-          writeLine(context.stderr, "Replaced OpenCode's own \"openai\" sign-in with the placeholder: the account is now served by the plugin.");
+          writeMessage(context.stderr, "Replaced OpenCode's own \"openai\" sign-in with the placeholder: the account is now served by the plugin.");
       } else {
         openCodeRecord = await ensureOpenCodeRecord(context, store, { quiet: json });
       }
@@ -176,9 +176,9 @@ export const importCommand: Command = {
           ? `${context.palette.bold(account.alias)}${who} already has the tokens ${from} holds; nothing changed.`
           : `Updated ${context.palette.bold(account.alias)}${who} with ${result.tokens === 'older' ? 'the older' : 'newer'} tokens from ${from}.`;
       writeLine(context.stdout, what);
-      if (result.tokens === 'older') writeLine(context.stderr, `Warning: --force replaced newer tokens with older ones; if they were spent, run \`opencode-multi-auth login ${account.alias}\`.`);
-      for (const note of aliasNotes(result, alias)) writeLine(context.stderr, note);
-      if (source.kind === 'codex') writeLine(context.stderr, result.warning);
+      if (result.tokens === 'older') writeMessage(context.stderr, `Warning: --force replaced newer tokens with older ones; if they were spent, run \`opencode-multi-auth login ${account.alias}\`.`);
+      for (const note of aliasNotes(result, alias)) writeMessage(context.stderr, note);
+      if (source.kind === 'codex') writeMessage(context.stderr, result.warning);
       return 0;
     });
   },

@@ -10,7 +10,7 @@ import { startDeviceSignIn } from '../../signin/device-flow.js';
 import type { Grant } from '../../signin/grant.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { writeJson, writeLine, type CliContext } from '../context.js';
+import { writeJson, writeLine, writeMessage, type CliContext } from '../context.js';
 import { CommandFailedError, UsageError } from '../errors.js';
 import { withStore } from '../open-store.js';
 import { ensureOpenCodeRecord } from '../opencode-record-step.js';
@@ -19,10 +19,10 @@ async function browserSignIn(context: CliContext, ports: number[], openBrowser: 
   const opener = openBrowser ? context.openBrowser : undefined;
   const signIn = await startBrowserSignIn({ issuer: context.config.authIssuer, fetch: context.fetch, ports, openBrowser: opener });
   const out = context.stderr;
-  writeLine(out, opener ? 'Opening the browser to sign in. If it did not open, open this address:' : 'Open this address in a browser to sign in:');
-  writeLine(out);
-  writeLine(out, `  ${signIn.url}`);
-  writeLine(out);
+  writeMessage(out, opener ? 'Opening the browser to sign in. If it did not open, open this address:' : 'Open this address in a browser to sign in:');
+  writeMessage(out);
+  writeMessage(out, `  ${signIn.url}`);
+  writeMessage(out);
   writeLine(
     out,
     `Waiting for the browser on port ${signIn.port}. If the browser runs on another machine (e.g. over SSH), ` +
@@ -31,7 +31,7 @@ async function browserSignIn(context: CliContext, ports: number[], openBrowser: 
   const lines = readline.createInterface({ input: context.stdin, terminal: false });
   lines.on('line', (line) => {
     if (line.trim() === '') return;
-    signIn.submitPaste(line).catch((error: Error) => writeLine(out, error.message));
+    signIn.submitPaste(line).catch((error: Error) => writeMessage(out, error.message));
   });
   try {
     const grant = await signIn.waitForTokens();
@@ -46,11 +46,11 @@ async function browserSignIn(context: CliContext, ports: number[], openBrowser: 
 async function deviceSignIn(context: CliContext): Promise<{ grant: Grant; origin: SignInOrigin }> {
   const signIn = await startDeviceSignIn({ issuer: context.config.authIssuer, fetch: context.fetch });
   const out = context.stderr;
-  writeLine(out, `Open ${signIn.verificationUrl} on any device, sign in, and enter this code:`);
-  writeLine(out);
-  writeLine(out, `  ${context.palette.bold(signIn.userCode)}`);
-  writeLine(out);
-  writeLine(out, 'Waiting for the code to be approved (Ctrl-C to stop)...');
+  writeMessage(out, `Open ${signIn.verificationUrl} on any device, sign in, and enter this code:`);
+  writeMessage(out);
+  writeMessage(out, `  ${context.palette.bold(signIn.userCode)}`);
+  writeMessage(out);
+  writeMessage(out, 'Waiting for the code to be approved (Ctrl-C to stop)...');
   return { grant: await signIn.waitForTokens(), origin: 'device' };
 }
 
@@ -135,9 +135,9 @@ export const login: Command = {
       const who = account.email ? `${account.email}${account.plan ? ` (${account.plan})` : ''}` : account.id;
       writeLine(context.stdout, result.created ? `Signed in as ${who}; added as ${context.palette.bold(account.alias)}.` : `Signed in as ${who}; updated ${context.palette.bold(account.alias)} with new tokens.`);
       if (result.aliasTakenBy)
-        writeLine(context.stderr, `The alias "${alias}" belongs to ${result.aliasTakenBy}, so this account is "${account.alias}" (the \`rename\` command changes it).`);
+        writeMessage(context.stderr, `The alias "${alias}" belongs to ${result.aliasTakenBy}, so this account is "${account.alias}" (the \`rename\` command changes it).`);
       const kept = aliasKeptNote(result);
-      if (kept) writeLine(context.stderr, kept);
+      if (kept) writeMessage(context.stderr, kept);
       return 0;
     });
   },

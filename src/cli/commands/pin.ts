@@ -1,9 +1,9 @@
-import { formatDuration, parseDuration } from '../../config/duration.js';
+import { parseDuration } from '../../config/duration.js';
 import { setPin } from '../../store/mutations.js';
-import { formatWhen } from '../../time/format-time.js';
+import { formatSpan, formatWhen } from '../../time/format-time.js';
 import { stringOption, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { writeLine } from '../context.js';
+import { writeLine, writeMessage } from '../context.js';
 import { UsageError } from '../errors.js';
 import { resolveAccount, withStore } from '../open-store.js';
 import { accountState } from '../render/account-state.js';
@@ -45,7 +45,7 @@ export const pin: Command = {
         context.stdout,
         until === undefined
           ? `Pinned to ${account.alias} until \`opencode-multi-auth unpin\`.`
-          : `Pinned to ${account.alias} for ${formatDuration(forMs!)} (until ${formatWhen(until, now)}).`,
+          : `Pinned to ${account.alias} for ${formatSpan(forMs!)} (until ${formatWhen(until, now)}).`,
       );
       const state = accountState(account, undefined, now);
       const warning = (() => {
@@ -62,7 +62,7 @@ export const pin: Command = {
             return undefined;
         }
       })();
-      if (warning) writeLine(context.stderr, `Warning: ${warning} The pin never falls back to other accounts.`);
+      if (warning) writeMessage(context.stderr, `Warning: ${warning} The pin never falls back to other accounts.`);
       return 0;
     });
   },

@@ -2,7 +2,7 @@ import { TokenKeeper } from '../../tokens/token-keeper.js';
 import { UsageRefreshQueue, type RefreshProgress } from '../../usage/refresh-queue.js';
 import { flag } from '../args.js';
 import type { Command } from '../command.js';
-import { writeJson, writeLine, type CliContext } from '../context.js';
+import { writeJson, writeLine, writeMessage, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { resolveAccount, withStore } from '../open-store.js';
 import { renderProgressBar } from '../render/bar.js';
@@ -79,7 +79,7 @@ export const refresh: Command = {
         });
       }
       const failed = results.filter((result) => result.state !== 'done');
-      if (failed.length > 0 && !flag(args, 'json')) writeLine(context.stderr, `${failed.length} of ${results.length} could not be refreshed; see \`opencode-multi-auth status\` for what to do.`);
+      if (failed.length > 0 && !flag(args, 'json')) writeMessage(context.stderr, `${failed.length} of ${results.length} could not be refreshed; see \`opencode-multi-auth status\` for what to do.`);
       return failed.length > 0 ? 1 : 0;
     });
   },
