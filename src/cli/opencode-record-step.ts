@@ -1,4 +1,5 @@
 import type { AccountStore } from '../store/account-store.js';
+import { OlderTokensError } from '../imports/errors.js';
 import { importOpenCodeAuth } from '../imports/opencode-auth.js';
 import { ensurePlaceholder, type EnsurePlaceholderResult } from '../signin/opencode-auth-record.js';
 import { writeMessage, type CliContext } from './context.js';
@@ -48,8 +49,15 @@ export async function ensureOpenCodeRecord(context: CliContext, store: AccountSt
     say('Left it as it is.');
     return 'kept';
   }
-  const imported = await importOpenCodeAuth(store, { env: context.env, now: context.clock.now() });
-  await ensurePlaceholder({ env: context.env, replaceOAuth: true });
-  say(`Imported ${imported.account.alias}${imported.account.email ? ` (${imported.account.email})` : ''} and replaced OpenCode's record with the placeholder.`);
+  try {
+    const imported = await importOpenCodeAuth(store, { env: context.env, now: context.clock.now() });
+    await ensurePlaceholder({ env: context.env, replaceOAuth: true });
+    say(`Imported ${imported.account.alias}${imported.account.email ? ` (${imported.account.email})` : ''} and replaced OpenCode's record with the placeholder.`);
+  } catch (error) {
+    if (!(error instanceof OlderTokensError)) throw error;
+    // The account is already here with newer tokens: OpenCode's copy is the stale one, so it goes.
+    await ensurePlaceholder({ env: context.env, replaceOAuth: true });
+    say(`That account is already here as ${error.alias}, with newer tokens; replaced OpenCode's older copy with the placeholder.`);
+  }
   return 'imported-and-replaced';
 }

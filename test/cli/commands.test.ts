@@ -104,6 +104,7 @@ describe('clear', () => {
     await seedAccounts(world, [], (data) => extendCooldown(data, ids.work!, now + 3 * 3_600_000, QUOTA_COOLDOWN_REASON, now - 60_000));
     const result = await runCli(world, ['refresh', 'work']);
     expect(result.code).toBe(0);
+    expect(result.stdout).toContain('work: cooldown ended (the usage shows headroom).');
     const work = (await status()).accounts[0]!;
     expect(work).toMatchObject({ alias: 'work', state: 'active' });
     expect(work.usage.fiveHour!.usedPercent).toBeLessThan(100);

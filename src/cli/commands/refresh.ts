@@ -64,6 +64,8 @@ export const refresh: Command = {
           writeLine(context.stdout, `${alias}: ${progress.state}${progress.reason ? ` (${progress.reason})` : ''}`);
         }
       });
+      // Copied now: the store's view is updated in place as the refresh records what it learns.
+      const coolingBefore = accounts.filter((account) => (account.health.cooldownUntil ?? 0) > context.clock.now()).map((account) => ({ ...account }));
       const stop = () => queue.cancel();
       process.once('SIGINT', stop);
       let results: RefreshProgress[];
@@ -78,6 +80,9 @@ export const refresh: Command = {
           results: results.map((result) => ({ id: result.accountId, alias: aliasOf.get(result.accountId) ?? result.accountId, outcome: result.state, reason: result.reason ?? null })),
         });
       }
+      const now = context.clock.now();
+      const ended = coolingBefore.filter((account) => !((store.peek().accounts.find((after) => after.id === account.id)?.health.cooldownUntil ?? 0) > now));
+      if (!flag(args, 'json')) for (const account of ended) writeLine(context.stdout, `${account.alias}: cooldown ended (the usage shows headroom).`);
       const failed = results.filter((result) => result.state !== 'done');
       if (failed.length > 0 && !flag(args, 'json')) writeMessage(context.stderr, `${failed.length} of ${results.length} could not be refreshed; see \`opencode-multi-auth status\` for what to do.`);
       return failed.length > 0 ? 1 : 0;
