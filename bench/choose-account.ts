@@ -41,6 +41,7 @@ function benchAccount(index: number, now: number, random: () => number): Account
     tokens: { accessToken: `access-${index}`, refreshToken: `refresh-${index}`, expiresAt: now + HOUR, obtainedAt: now - HOUR },
     stats: { requests: Math.floor(random() * 500), lastUsedAt: now - Math.floor(random() * 24 * HOUR) },
   });
+  account.plan = index % 5 === 0 ? 'pro' : 'plus';
   const kind = random();
   if (kind < 0.8) {
     // Snapshots: 5% of these exhausted, 5% observed too long ago to count.
@@ -103,6 +104,7 @@ export function benchChooseAccount(options: { samples?: number; callsPerSample?:
 
   let lastRoundRobinId: string | undefined;
   const roundRobin: ChoiceSettings = { ...SETTINGS, strategy: 'round-robin' };
+  const pace: ChoiceSettings = { ...SETTINGS, strategy: 'pace' };
   const exhausted: StoreData = { ...data, accounts: data.accounts.map((account) => ({ ...account, health: { ...account.health, cooldownUntil: now + HOUR } })) };
   let sink = 0;
 
@@ -114,6 +116,16 @@ export function benchChooseAccount(options: { samples?: number; callsPerSample?:
     {
       name: 'choose 1000 accounts: sticky, new session (most headroom)',
       run: () => chooseAccount(data, request('ses_new'), {}, SETTINGS),
+      target: 50,
+    },
+    {
+      name: 'choose 1000 accounts: pace (default), new session (most at risk)',
+      run: () => chooseAccount(data, request('ses_new'), {}, pace),
+      target: 50,
+    },
+    {
+      name: 'choose 1000 accounts: pace (default), session hit',
+      run: () => chooseAccount(data, request('ses_sticky'), { sessionAccountId }, pace),
       target: 50,
     },
     {

@@ -2,18 +2,20 @@
  * `npm run bench`: every benchmark in one run, one table. Benchmarks are not tests: this always
  * exits 0, and a missed target is reported in the table, not by the exit code.
  *
- * Run: node --expose-gc --import tsx bench/run.ts [--only fetch,choose,stream,usage] [--quick]
+ * Run: node --expose-gc --import tsx bench/run.ts [--only choose,fetch,body,stream,usage,refresh] [--quick]
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchBodySize } from './body-size.js';
 import { benchChooseAccount } from './choose-account.js';
 import { benchFetchOverhead, benchLargeStream } from './provider-fetch.js';
+import { benchRefreshDurable } from './refresh-durable.js';
 import type { BenchResult } from './stats.js';
 import { startFetchSubject } from './subject.js';
 
-const SECTIONS = ['choose', 'fetch', 'stream', 'usage'] as const;
+const SECTIONS = ['choose', 'fetch', 'body', 'stream', 'usage', 'refresh'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
@@ -62,16 +64,18 @@ const section = async (name: Section, run: () => Promise<BenchResult[] | undefin
 if ((globalThis as { gc?: unknown }).gc === undefined) console.error('[bench] run with --expose-gc for the memory figures');
 
 await section('choose', () => benchChooseAccount(quick ? { samples: 30 } : {}));
-if (only.has('fetch') || only.has('stream')) {
+if (only.has('fetch') || only.has('body') || only.has('stream')) {
   const subject = await startFetchSubject(3);
   try {
     await section('fetch', () => benchFetchOverhead(subject, quick ? { requests: 200, warmup: 50 } : {}));
+    await section('body', () => benchBodySize(subject, { quick }));
     await section('stream', () => benchLargeStream(subject, quick ? { rounds: 1 } : {}));
   } finally {
     await subject.close();
   }
 }
 await section('usage', usageRefresh);
+await section('refresh', () => benchRefreshDurable(quick ? { rounds: 5 } : {}));
 
 console.log();
 printTable(results);

@@ -65,10 +65,10 @@ export async function drain(response: Response, onChunk?: (bytes: number) => voi
 
 export interface FetchSubject {
   pluginFetch: typeof fetch;
-  /** The request OpenCode makes: placeholder key, its headers, its body. */
-  pluginCall(sessionId: string, text: string): ModelCall;
+  /** The request OpenCode makes: placeholder key, its headers, its body (after `history`, if given). */
+  pluginCall(sessionId: string, text: string, history?: readonly unknown[]): ModelCall;
   /** The same request made straight to the backend with the `index`th account's credentials. */
-  directCall(sessionId: string, text: string, index: number): ModelCall;
+  directCall(sessionId: string, text: string, index: number, history?: readonly unknown[]): ModelCall;
   accounts: number;
   close(): Promise<void>;
 }
@@ -78,11 +78,11 @@ function input(text: string) {
 }
 
 /** The body OpenCode sends; the plugin call and the direct call carry the same one, so they compare fairly. */
-function requestBody(sessionId: string, text: string): string {
+function requestBody(sessionId: string, text: string, history: readonly unknown[] = []): string {
   return JSON.stringify({
     model: MODEL,
     instructions: INSTRUCTIONS,
-    input: input(text),
+    input: [...history, ...input(text)],
     store: false,
     stream: true,
     include: ['reasoning.encrypted_content'],
@@ -112,7 +112,7 @@ export async function startFetchSubject(accountCount = 3): Promise<FetchSubject>
   return {
     pluginFetch,
     accounts: sim.accounts.length,
-    pluginCall: (sessionId, text) => ({
+    pluginCall: (sessionId, text, history) => ({
       url: 'https://api.openai.com/v1/responses',
       init: {
         method: 'POST',
@@ -125,10 +125,10 @@ export async function startFetchSubject(accountCount = 3): Promise<FetchSubject>
           'x-session-affinity': sessionId,
           'x-session-id': sessionId,
         },
-        body: requestBody(sessionId, text),
+        body: requestBody(sessionId, text, history),
       },
     }),
-    directCall: (sessionId, text, index) => {
+    directCall: (sessionId, text, index, history) => {
       const account = sim.accounts[index % sim.accounts.length]!;
       return {
         url: `${sim.baseUrl}/codex/responses`,
@@ -145,7 +145,7 @@ export async function startFetchSubject(accountCount = 3): Promise<FetchSubject>
             session_id: sessionId,
             'x-session-id': sessionId,
           },
-          body: requestBody(sessionId, text),
+          body: requestBody(sessionId, text, history),
         },
       };
     },

@@ -100,6 +100,8 @@ function stripAnsi(text: string): string {
 
 const REASONS: Record<string, string> = {
   'most-headroom': 'most headroom left',
+  'most-at-risk': 'its quota is the most at risk of expiring unused',
+  'limit-edge': 'its account was at the edge of a limit; moved',
   session: 'same session, stays on its account',
   pinned: 'pinned',
   'round-robin': 'next in turn',

@@ -6,14 +6,14 @@ import { CommandFailedError } from './errors.js';
 
 /**
  * Opens the store in config.storeDir, runs `use`, and always closes it (flushing what was deferred).
- * `readOnly` commands write nothing at all, not even the last-known-good copy.
+ * Reading writes nothing (the store's side copies are made by its next write), so a command that
+ * only reads leaves the store folder as it found it.
  */
 export async function withStore<T>(
   context: CliContext,
   use: (store: AccountStore, data: StoreData) => Promise<T>,
-  options: { readOnly?: boolean } = {},
 ): Promise<T> {
-  const store = new AccountStore({ dir: context.config.storeDir, clock: context.clock, copiesOnRead: !options.readOnly });
+  const store = new AccountStore({ dir: context.config.storeDir, clock: context.clock });
   try {
     const data = await store.load();
     return await use(store, data);

@@ -9,6 +9,7 @@ import { CommandFailedError, EXIT, UsageError } from './errors.js';
 import { browserOpener } from './open-browser.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { createPalette, shouldUseColor } from './render/colors.js';
+import { fetchWithDeadlines, SMALL_REPLY_DEADLINES } from '../http/http-client.js';
 
 export type CliIo = Pick<CliContext, 'stdin' | 'stdout' | 'stderr'> & { env: NodeJS.ProcessEnv; fetch?: typeof fetch };
 
@@ -60,7 +61,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       stderr: io.stderr,
       palette: createPalette(shouldUseColor(io.env, isTTY)),
       width: Math.max(40, Math.min(isTTY ? (io.stdout.columns ?? 80) : 80, 120)),
-      fetch: io.fetch ?? fetch,
+      fetch: fetchWithDeadlines(io.fetch ?? fetch, SMALL_REPLY_DEADLINES),
       openBrowser: browserOpener(io.env, isTTY),
     };
     return await command.run(context, args);

@@ -1,5 +1,7 @@
+import { redact } from '../log/redact.js';
 import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
-import type { AccountJson, StatusJson } from './json-schemas.js';
+import { readAccountRouting } from '../tokens/jwt-claims.js';
+import type { AccountJson, FamilyJson, StatusJson } from './json-schemas.js';
 import { accountState, attentionAdvice } from './render/account-state.js';
 
 function windowJson(snapshot: WindowSnapshot | undefined, now: number): AccountJson['usage']['fiveHour'] {
@@ -14,8 +16,38 @@ function windowJson(snapshot: WindowSnapshot | undefined, now: number): AccountJ
   };
 }
 
+/** The account's limit families, by id: usage windows and a 429 cooldown still running. */
+function familiesJson(account: Account, now: number): FamilyJson[] {
+  const ids = new Set([...Object.keys(account.usage.additional ?? {}), ...Object.keys(account.health.familyCooldowns ?? {})]);
+  return [...ids].sort().map((id) => {
+    const family = account.usage.additional?.[id];
+    const cooldown = account.health.familyCooldowns?.[id];
+    return {
+      id,
+      limitName: family?.limitName ?? null,
+      fiveHour: windowJson(family?.fiveHour, now),
+      weekly: windowJson(family?.weekly, now),
+      monthly: windowJson(family?.monthly, now),
+      outUntil: cooldown && cooldown.until > now ? cooldown.until : null,
+    };
+  });
+}
+
+function limitJson(account: Account, now: number): AccountJson['limitReached'] {
+  const flag = account.usage.limit;
+  if (!flag?.reached || (flag.until !== undefined && flag.until <= now)) return null;
+  return { reason: flag.reason ?? null, until: flag.until ?? null };
+}
+
+function creditsJson(account: Account): AccountJson['credits'] {
+  const credits = account.usage.credits;
+  if (!credits || (credits.hasCredits !== true && credits.unlimited !== true)) return null;
+  return { hasCredits: credits.hasCredits ?? false, unlimited: credits.unlimited ?? false, balance: credits.balance ?? null };
+}
+
 export function accountJson(account: Account, data: StoreData, now: number): AccountJson {
   const state = accountState(account, data.pin, now);
+  const routing = readAccountRouting(account.tokens);
   return {
     id: account.id,
     alias: account.alias,
@@ -27,8 +59,18 @@ export function accountJson(account: Account, data: StoreData, now: number): Acc
     until: state.until ?? null,
     reason: state.reason ?? null,
     advice: attentionAdvice(account, state, now) ?? null,
-    usage: { fiveHour: windowJson(account.usage.fiveHour, now), weekly: windowJson(account.usage.weekly, now) },
+    usage: {
+      fiveHour: windowJson(account.usage.fiveHour, now),
+      weekly: windowJson(account.usage.weekly, now),
+      monthly: windowJson(account.usage.monthly, now),
+      families: familiesJson(account, now),
+    },
+    limitReached: limitJson(account, now),
+    credits: creditsJson(account),
+    residency: routing.residency ?? null,
+    fedramp: routing.fedramp,
     lastUsedAt: account.stats.lastUsedAt ?? null,
+    lastError: account.health.lastError ? { message: redact(account.health.lastError.message), at: account.health.lastError.at } : null,
     origin: account.origin,
   };
 }

@@ -2,11 +2,16 @@ import type { ReplyVerdict } from './classify-response.js';
 
 /** Changes to an account's health that a failed attempt calls for. */
 export interface AccountMark {
+  /** Why the account is out: the cooldown reason. */
   reason: string;
+  /** What exactly happened, recorded as the account's last error. Default `reason`. */
+  detail?: string;
   cooldownUntil?: number;
   workspaceDeactivatedUntil?: number;
   reloginRequired?: boolean;
   unsupportedModel?: { model: string; until: number };
+  /** A limit family is out on this account: its models only, not the account. */
+  familyCooldown?: { family: string; until: number };
 }
 
 export type FailoverStep =
@@ -57,6 +62,18 @@ export const FORBIDDEN_COOLDOWN_MS = 5 * MINUTE;
 export const WORKSPACE_DEACTIVATED_MS = 30 * MINUTE;
 export const PLAN_EXCLUDES_COOLDOWN_MS = 6 * HOUR;
 export const MODEL_UNSUPPORTED_MS = 6 * HOUR;
+/**
+ * A workspace refused in this region: the headers came from its own claims, so retrying at once
+ * would fail the same way. Long enough not to pester the backend, short enough to notice a fix.
+ */
+export const WORKSPACE_REGION_COOLDOWN_MS = 30 * MINUTE;
+/** A token refused right after a successful refresh: the sign-in is alive, so this is the backend's trouble, not a dead token. */
+export const REFUSED_AFTER_REFRESH_COOLDOWN_MS = 15 * MINUTE;
+/**
+ * A reply that timed out or was not an answer: spares the next requests the same wait, and stays
+ * within the default MAX_RETRY_WAIT so that with every account out, OpenCode is told to retry.
+ */
+export const BAD_REPLY_COOLDOWN_MS = 30 * SECOND;
 
 /** Backoff between attempts after a server-side failure: 250 ms doubling, at most 2 s. */
 export function serverBackoffMs(attempt: number): number {
@@ -78,9 +95,15 @@ export function decideFailover(verdict: ReplyVerdict, context: FailoverContext):
     case 'request-error':
       return { action: 'pass-through' };
     case 'quota-exhausted': {
-      const until =
-        verdict.resetsAt === undefined ? now + QUOTA_UNKNOWN_RESET_COOLDOWN_MS : Math.min(verdict.resetsAt, now + QUOTA_HORIZON_MS);
-      return { action: 'next-account', mark: { reason: QUOTA_COOLDOWN_REASON, cooldownUntil: Math.max(until, now + SECOND) }, delayMs: 0 };
+      const until = Math.max(
+        verdict.resetsAt === undefined ? now + QUOTA_UNKNOWN_RESET_COOLDOWN_MS : Math.min(verdict.resetsAt, now + QUOTA_HORIZON_MS),
+        now + SECOND,
+      );
+      // A family's limit (PROTOCOL.md §8) cools that family's models on this account, not the account.
+      if (verdict.family !== undefined) {
+        return { action: 'next-account', mark: { reason: `${verdict.family} ${QUOTA_COOLDOWN_REASON}`, familyCooldown: { family: verdict.family, until } }, delayMs: 0 };
+      }
+      return { action: 'next-account', mark: { reason: QUOTA_COOLDOWN_REASON, cooldownUntil: until }, delayMs: 0 };
     }
     case 'plan-excludes-codex':
       return { action: 'next-account', mark: { reason: 'plan does not include Codex', cooldownUntil: now + PLAN_EXCLUDES_COOLDOWN_MS }, delayMs: 0 };
@@ -92,7 +115,21 @@ export function decideFailover(verdict: ReplyVerdict, context: FailoverContext):
       };
     case 'unauthorized':
       if (!context.refreshedThisRequest) return { action: 'refresh-and-retry' };
-      return { action: 'next-account', mark: { reason: `token refused after a refresh (401${verdict.code ? ` ${verdict.code}` : ''})`, reloginRequired: true }, delayMs: 0 };
+      // The refresh just worked, so the sign-in is alive: a new one would not help. Say what the backend said.
+      return {
+        action: 'next-account',
+        mark: {
+          reason: `the backend refused a freshly refreshed token (401${verdict.code ? ` ${verdict.code}` : ''}${verdict.message ? `: ${verdict.message.slice(0, 160)}` : ''})`,
+          cooldownUntil: now + REFUSED_AFTER_REFRESH_COOLDOWN_MS,
+        },
+        delayMs: 0,
+      };
+    case 'workspace-region':
+      return {
+        action: 'next-account',
+        mark: { reason: `the backend said: ${verdict.message.slice(0, 160)}`, cooldownUntil: now + WORKSPACE_REGION_COOLDOWN_MS },
+        delayMs: 0,
+      };
     case 'challenge':
       return { action: 'next-account', mark: { reason: 'Cloudflare challenge', cooldownUntil: now + CHALLENGE_COOLDOWN_MS }, delayMs: 0 };
     case 'forbidden':
@@ -112,6 +149,8 @@ export function decideFailover(verdict: ReplyVerdict, context: FailoverContext):
       };
     case 'foreign-reasoning':
       return context.reasoningStripped ? { action: 'pass-through' } : { action: 'retry-without-reasoning' };
+    case 'bad-reply':
+      return { action: 'next-account', mark: { reason: verdict.reason, cooldownUntil: now + BAD_REPLY_COOLDOWN_MS }, delayMs: 0 };
     case 'server-error':
       return { action: 'next-account', delayMs: Math.min(verdict.retryAfterMs ?? serverBackoffMs(context.attempt), 5 * SECOND) };
   }

@@ -12,31 +12,48 @@ import {
   markWorkspaceDeactivated,
   recordError,
   recordRequestServed,
-  recordSnapshot,
   rememberSession,
 } from '../store/mutations.js';
 import type { Account, StoreData } from '../store/schema.js';
 import { ReloginRequiredError } from '../tokens/errors.js';
 import type { TokenKeeper } from '../tokens/token-keeper.js';
-import { snapshotsFromHeaders } from '../usage/rate-limit-headers.js';
-import { classifyReply } from './classify-response.js';
-import { passedOver, type AttemptRecord } from './decision-record.js';
+import { ReplyRateLimitRecorder } from '../usage/reply-rate-limits.js';
+import { extendFamilyCooldown } from '../usage/usage-mutations.js';
+import { DeadlineError } from '../http/deadline-error.js';
+import { sendWithDeadlines, type Deadlines, type TimedReply } from '../http/http-client.js';
+import { classifyReply, type ReplyVerdict } from './classify-response.js';
+import { chosenBecause, passedOver, type AttemptRecord } from './decision-record.js';
 import { buildCodexHeaders, readSessionId } from './codex-headers.js';
 import { errorResponse } from './error-response.js';
-import { burstCooldownMs, decideFailover, serverBackoffMs, type AccountMark } from './failover-policy.js';
+import type { RoutingEventListener } from './routing-events.js';
+import { BAD_REPLY_COOLDOWN_MS, burstCooldownMs, decideFailover, serverBackoffMs, type AccountMark } from './failover-policy.js';
+import { encodeRequestBody } from './request-body.js';
 import { hasEncryptedReasoning, shapeRequestBody, withoutEncryptedReasoning, type RequestBody } from './shape-request.js';
-import { watchStreamFailure, type StreamFailure } from './watch-stream-failure.js';
+import { openStreamGate, type FailureAfterOutput } from './stream-gate.js';
 
 export interface RequestPathOptions {
   store: AccountStore;
   tokens: TokenKeeper;
   rotator: AccountRotator;
-  config: Pick<Config, 'codexBaseUrl' | 'requestTimeout' | 'maxRetryWait' | 'logLevel' | 'pauseAtPercent' | 'snapshotStaleAfter'>;
+  config: Pick<
+    Config,
+    | 'codexBaseUrl'
+    | 'requestTimeout'
+    | 'errorBodyTimeout'
+    | 'firstEventTimeout'
+    | 'streamIdleTimeout'
+    | 'maxRetryWait'
+    | 'logLevel'
+    | 'pauseAtPercent'
+    | 'snapshotStaleAfter'
+  >;
   clock: Clock;
   logger: Logger;
   fetch: typeof fetch;
   /** `opencode-multi-auth-codex/<version>`. */
   pluginAgent: string;
+  /** Told when a session moves to another account and when no account can serve. */
+  onEvent?: RoutingEventListener;
 }
 
 /** One model request as OpenCode made it, body already parsed. */
@@ -45,9 +62,6 @@ export interface ModelRequest {
   headers: Headers;
   signal?: AbortSignal | null;
 }
-
-/** Unchanged rate-limit headers are recorded again after this long, so their snapshot stays fresh. */
-const RATE_LIMIT_REFRESH_MS = 60_000;
 
 /** How many sessions with foreign reasoning are remembered; the oldest is forgotten first. */
 const REMEMBERED_FOREIGN_SESSIONS = 1_000;
@@ -73,27 +87,6 @@ function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void
   });
 }
 
-/** Forwards the caller's abort and adds a deadline for the response headers. */
-function attemptSignal(callerSignal: AbortSignal | null | undefined, headerTimeoutMs: number) {
-  const controller = new AbortController();
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  if (callerSignal?.aborted) controller.abort(callerSignal.reason);
-  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`no response headers within ${headerTimeoutMs} ms`, 'TimeoutError')),
-    headerTimeoutMs,
-  );
-  return {
-    signal: controller.signal,
-    headersArrived: () => clearTimeout(timer),
-    /** The attempt is over (failed over or fully read): stop listening to the caller. */
-    release: () => {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
-    },
-  };
-}
-
 function forwardedHeaders(headers: Headers): Headers {
   const copy = new Headers(headers);
   // The body handed on is already decoded, and its length is the stream's own business.
@@ -109,14 +102,17 @@ function forwardedHeaders(headers: Headers): Headers {
  */
 export class CodexRequestPath {
   readonly #burstStreaks = new Map<string, number>();
-  /** Per account, the rate-limit headers last recorded and when: unchanged ones are not parsed and stored again. */
-  readonly #lastRateLimits = new Map<string, { signature: string; at: number }>();
+  readonly #rateLimits: ReplyRateLimitRecorder;
   /** Sessions whose history holds reasoning from an account they left: stripped up front from then on. */
   readonly #foreignReasoningSessions = new Set<string>();
   readonly #url: string;
+  readonly #deadlines: Deadlines;
 
   constructor(private readonly options: RequestPathOptions) {
     this.#url = `${options.config.codexBaseUrl}/codex/responses`;
+    const { requestTimeout, firstEventTimeout, streamIdleTimeout, errorBodyTimeout } = options.config;
+    this.#deadlines = { headersMs: requestTimeout, firstByteMs: firstEventTimeout, idleMs: streamIdleTimeout, bodyMs: errorBodyTimeout };
+    this.#rateLimits = new ReplyRateLimitRecorder(options.store);
   }
 
   /** Routes one request. The caller has just brought the store's view up to date (PluginRuntime.readiness). */
@@ -142,6 +138,7 @@ export class CodexRequestPath {
       if (moved && sessionId !== undefined && hasEncryptedReasoning(body)) this.#rememberForeignReasoning(sessionId);
       const result = await this.#tryAccount(account, body, foreign && hasEncryptedReasoning(body), request, sessionId, model, attempt, attempts);
       if (result) {
+        if (moved && result.ok && sessionId !== undefined) this.options.onEvent?.({ kind: 'session-moved', sessionId, fromAccountId: previousAccountId, toAccountId: account.id, model, attempts });
         this.#logDecision(model, sessionId, choice.reason, attempts);
         return result;
       }
@@ -174,14 +171,16 @@ export class CodexRequestPath {
         sessionId,
         pluginAgent: this.options.pluginAgent,
       });
-      const deadline = attemptSignal(request.signal, this.options.config.requestTimeout);
-      let response: Response;
+      let reply: TimedReply;
       try {
-        response = await this.options.fetch(this.#url, { method: 'POST', headers, body: JSON.stringify(body), signal: deadline.signal });
-        deadline.headersArrived();
+        reply = await sendWithDeadlines(this.options.fetch, this.#url, { method: 'POST', headers, body: encodeRequestBody(body), signal: request.signal }, this.#deadlines);
       } catch (error) {
-        deadline.release();
-        if (request.signal?.aborted) throw error;
+        if (request.signal?.aborted) throw request.signal.reason;
+        if (error instanceof DeadlineError) {
+          attempts.push({ account: account.alias, outcome: `timed out: ${error.message}` });
+          this.#mark(account.id, { reason: 'timed out', detail: `timed out: ${error.message}`, cooldownUntil: clock.now() + BAD_REPLY_COOLDOWN_MS }, clock.now());
+          return undefined;
+        }
         const message = error instanceof Error ? error.message : String(error);
         attempts.push({ account: account.alias, outcome: `network error: ${message}` });
         await sleep(serverBackoffMs(attempt), request.signal);
@@ -189,38 +188,49 @@ export class CodexRequestPath {
       }
 
       const now = clock.now();
-      this.#recordRateLimitHeaders(account.id, response.headers, now);
-      if (response.ok) {
-        this.#burstStreaks.delete(account.id);
-        const moved = sessionId !== undefined && this.options.rotator.sessionAccount(sessionId, this.options.store.peek()) !== account.id;
-        this.options.rotator.served(account.id, sessionId);
-        this.options.store.defer((data) => {
-          recordRequestServed(data, account.id, now);
-          // Only a new assignment is worth writing; it lets a resumed session find its account.
-          if (moved) rememberSession(data, sessionId, account.id, now);
+      this.#rateLimits.record(account.id, reply, now, model);
+      let verdict: ReplyVerdict;
+      /** What exactly went wrong, when the status alone does not say it. */
+      let detail: string | undefined;
+      let replyBody: string | Uint8Array;
+      if (reply.ok) {
+        const gate = await openStreamGate(reply, {
+          signal: request.signal,
+          accountAlias: account.alias,
+          now,
+          onFailureAfterOutput: (failure) => this.#recordFailureAfterOutput(account, failure),
         });
-        attempts.push({ account: account.alias, status: response.status, outcome: 'served' });
-        return this.#passStream(account, response, deadline.release);
+        if (gate.kind === 'answer') {
+          this.#served(account, sessionId, now);
+          attempts.push({ account: account.alias, status: reply.status, outcome: 'served' });
+          return new Response(gate.body, { status: reply.status, statusText: reply.statusText, headers: forwardedHeaders(reply.headers) });
+        }
+        ({ verdict, detail, held: replyBody } = gate);
+      } else {
+        try {
+          replyBody = await reply.text();
+          verdict = classifyReply(reply.status, reply.headers, replyBody, now);
+        } catch (error) {
+          // A body cut short by OpenCode's abort says nothing about the account: stop here.
+          if (request.signal?.aborted) throw request.signal.reason;
+          replyBody = '';
+          verdict = error instanceof DeadlineError ? { kind: 'bad-reply', reason: 'timed out' } : { kind: 'server-error' };
+          detail = error instanceof DeadlineError ? `timed out: HTTP ${reply.status} ${error.message}` : `network error reading HTTP ${reply.status}: ${String(error)}`;
+        }
       }
-
-      const text = await response.text().catch(() => '');
-      deadline.release();
-      // A body cut short by OpenCode's abort says nothing about the account: stop here.
-      if (request.signal?.aborted) throw request.signal.reason;
-      const verdict = classifyReply(response.status, response.headers, text, now);
       const burstStreak = verdict.kind === 'burst-limit' ? (this.#burstStreaks.get(account.id) ?? 0) + 1 : 0;
       if (verdict.kind === 'burst-limit') this.#burstStreaks.set(account.id, burstStreak);
       const step = decideFailover(verdict, { now, model, refreshedThisRequest: refreshed, reasoningStripped, burstStreak, attempt });
       attempts.push({
         account: account.alias,
-        status: response.status,
-        outcome: `HTTP ${response.status} ${step.action === 'next-account' ? (step.mark?.reason ?? verdict.kind.replace('-', ' ')) : step.action}`,
+        status: reply.status,
+        outcome: `HTTP ${reply.status} ${detail ?? (step.action === 'next-account' ? (step.mark?.reason ?? verdict.kind.replace('-', ' ')) : step.action)}`,
       });
 
       switch (step.action) {
         case 'serve':
         case 'pass-through':
-          return new Response(text, { status: response.status, statusText: response.statusText, headers: forwardedHeaders(response.headers) });
+          return new Response(replyBody as BodyInit, { status: reply.status, statusText: reply.statusText, headers: forwardedHeaders(reply.headers) });
         case 'refresh-and-retry': {
           refreshed = true;
           const fresh = await this.#accessToken(account, token, attempts);
@@ -234,12 +244,26 @@ export class CodexRequestPath {
           reasoningStripped = true;
           body = withoutEncryptedReasoning(shapedBody);
           continue;
-        case 'next-account':
-          if (step.mark) this.#mark(account.id, step.mark, now);
+        case 'next-account': {
+          const mark = step.mark ? { ...step.mark, detail: detail ?? step.mark.detail } : detail ? { reason: detail } : undefined;
+          if (mark) this.#mark(account.id, mark, now);
           await sleep(step.delayMs, request.signal);
           return undefined;
+        }
       }
     }
+  }
+
+  /** The account answered: it serves this session from now on. */
+  #served(account: Account, sessionId: string | undefined, now: number): void {
+    this.#burstStreaks.delete(account.id);
+    const moved = sessionId !== undefined && this.options.rotator.sessionAccount(sessionId, this.options.store.peek()) !== account.id;
+    this.options.rotator.served(account.id, sessionId);
+    this.options.store.defer((data) => {
+      recordRequestServed(data, account.id, now);
+      // Only a new assignment is worth writing; it lets a resumed session find its account.
+      if (moved) rememberSession(data, sessionId, account.id, now);
+    });
   }
 
   #rememberForeignReasoning(sessionId: string): void {
@@ -260,62 +284,45 @@ export class CodexRequestPath {
       }
       const message = error instanceof Error ? error.message : String(error);
       attempts.push({ account: account.alias, outcome: `token refresh failed: ${message}` });
-      this.#mark(account.id, { reason: 'token refresh failing', cooldownUntil: this.options.clock.now() + TOKEN_TROUBLE_COOLDOWN_MS }, this.options.clock.now());
+      const now = this.options.clock.now();
+      this.#mark(account.id, { reason: 'token refresh failing', detail: `token refresh failed: ${message}`, cooldownUntil: now + TOKEN_TROUBLE_COOLDOWN_MS }, now);
       return undefined;
     }
   }
 
-  #passStream(account: Account, response: Response, release: () => void): Response {
-    if (!response.body) {
-      release();
-      return response;
-    }
-    // Until the stream ends, an abort from OpenCode still reaches the upstream read.
-    const body = watchStreamFailure(response.body, (failure) => this.#recordStreamFailure(account, failure), release);
-    return new Response(body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: forwardedHeaders(response.headers),
-    });
-  }
-
-  #recordStreamFailure(account: Account, failure: StreamFailure): void {
+  /** After output began the request cannot move; the next one can avoid the account. */
+  #recordFailureAfterOutput(account: Account, failure: FailureAfterOutput): void {
     const now = this.options.clock.now();
-    const reason = `response.failed mid-stream${failure.code ? ` (${failure.code})` : ''}${failure.message ? `: ${failure.message}` : ''}`;
-    this.options.logger.warn('stream failed after it started; the next request will know', { account: account.alias, code: failure.code });
-    const mark: AccountMark = { reason };
-    if (failure.code === 'usage_limit_reached' || failure.code === 'insufficient_quota') mark.cooldownUntil = now + 15 * 60_000;
-    else if (failure.code === 'rate_limit_exceeded') mark.cooldownUntil = now + burstCooldownMs(undefined, 1);
+    let mark: AccountMark;
+    if (failure.kind === 'event') {
+      const { event, code, message } = failure.failure;
+      const detail = `${event === 'error' ? 'error event' : event} mid-stream${code ? ` (${code})` : ''}${message ? `: ${message}` : ''}`;
+      mark = { reason: detail };
+      if (code === 'usage_limit_reached' || code === 'insufficient_quota') mark.cooldownUntil = now + 15 * 60_000;
+      else if (code === 'rate_limit_exceeded') mark.cooldownUntil = now + burstCooldownMs(undefined, 1);
+    } else {
+      // No cooldown: OpenCode retries the turn, and the session's own account (its prompt cache) deserves that try.
+      const what = { stalled: 'silent past the idle deadline', truncated: 'ended without completion', broken: 'connection broke' }[failure.kind];
+      mark = { reason: `stream ${what} after output had started` };
+    }
+    this.options.logger.warn('stream failed after it started; the next request will know', { account: account.alias, failure: mark.reason });
     this.#mark(account.id, mark, now);
-  }
-
-  #recordRateLimitHeaders(accountId: string, headers: Headers, now: number): void {
-    // Most replies repeat the last numbers; re-recording them only matters to keep the snapshot fresh.
-    const signature = `${headers.get('x-codex-primary-used-percent')}|${headers.get('x-codex-secondary-used-percent')}|${headers.get('x-codex-primary-reset-at')}|${headers.get('x-codex-secondary-reset-at')}`;
-    const last = this.#lastRateLimits.get(accountId);
-    if (last && last.signature === signature && now - last.at < RATE_LIMIT_REFRESH_MS) return;
-    this.#lastRateLimits.set(accountId, { signature, at: now });
-    const observation = snapshotsFromHeaders(headers, now);
-    const { fiveHour, weekly } = observation;
-    if (!fiveHour && !weekly) return;
-    this.options.store.defer((data) => {
-      if (fiveHour) recordSnapshot(data, accountId, 'fiveHour', fiveHour);
-      if (weekly) recordSnapshot(data, accountId, 'weekly', weekly);
-    });
   }
 
   #mark(accountId: string, mark: AccountMark, now: number): void {
     this.options.store.defer((data: StoreData) => {
       if (mark.cooldownUntil !== undefined) extendCooldown(data, accountId, mark.cooldownUntil, mark.reason, now);
+      if (mark.familyCooldown) extendFamilyCooldown(data, accountId, mark.familyCooldown.family, mark.familyCooldown.until, mark.reason);
       if (mark.workspaceDeactivatedUntil !== undefined) markWorkspaceDeactivated(data, accountId, mark.workspaceDeactivatedUntil);
       if (mark.unsupportedModel) markModelUnsupported(data, accountId, mark.unsupportedModel.model, mark.unsupportedModel.until);
       if (mark.reloginRequired) markReloginRequired(data, accountId, mark.reason, now);
-      recordError(data, accountId, mark.reason, now);
+      recordError(data, accountId, mark.detail ?? mark.reason, now);
     });
   }
 
   #noEligibleAccount(choice: Extract<Choice, { ok: false }>, now: number, attempts: AttemptRecord[], model: string | undefined): Response {
     const message = describeNoEligibleAccount(choice, now);
+    this.options.onEvent?.({ kind: 'no-eligible-account', choice, model });
     const waitMs = choice.firstAvailableAt === undefined ? undefined : Math.max(0, choice.firstAvailableAt - now);
     this.#logDecision(model, undefined, 'none', attempts, message);
     if (choice.verdicts.length === 0) {
@@ -347,12 +354,9 @@ export class CodexRequestPath {
   #logDecision(model: string | undefined, sessionId: string | undefined, reason: string, attempts: AttemptRecord[], message?: string): void {
     const { config, logger, clock, store } = this.options;
     if (config.logLevel !== 'debug') return;
-    const others = passedOver(store.peek(), attempts, {
-      now: clock.now(),
-      model,
-      pauseAtPercent: config.pauseAtPercent,
-      snapshotStaleAfterMs: config.snapshotStaleAfter,
-    });
-    logger.debug('request routed', { model, session: sessionId, reason, attempts, others, explanation: message });
+    const context = { now: clock.now(), model, pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter };
+    const others = passedOver(store.peek(), attempts, context);
+    const because = chosenBecause(store.peek(), attempts, reason, context);
+    logger.debug('request routed', { model, session: sessionId, reason, because, attempts, others, explanation: message });
   }
 }

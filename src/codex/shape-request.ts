@@ -1,8 +1,11 @@
 /**
  * Request shaping for the Codex backend: a table of rules, each naming the backend error it avoids.
- * Pure; everything no rule names passes through untouched.
+ * Pure; everything no rule names passes through untouched. Large values may arrive as RawJson
+ * (request-body.ts); the rules that look inside them go through its helpers.
  */
-export type RequestBody = Record<string, unknown>;
+import { mayContainType, plainValue, takeLeading, type RequestBody } from './request-body.js';
+
+export type { RequestBody } from './request-body.js';
 
 /**
  * Parameters the Codex backend rejects with 400 "Unsupported parameter: <name>". The token limits
@@ -70,7 +73,8 @@ export const SHAPING_RULES: readonly ShapingRule[] = [
     name: 'include keeps reasoning.encrypted_content',
     avoids: "Item with id 'rs_…' not found. Items are not persisted when `store` is set to false",
     apply(shaped) {
-      const include = Array.isArray(shaped.include) ? (shaped.include as unknown[]) : [];
+      const current = plainValue(shaped.include);
+      const include = Array.isArray(current) ? (current as unknown[]) : [];
       shaped.include = include.includes(ENCRYPTED_REASONING) ? include : [...include, ENCRYPTED_REASONING];
     },
   },
@@ -88,17 +92,10 @@ export const SHAPING_RULES: readonly ShapingRule[] = [
     avoids: 'Instructions are required',
     apply(shaped) {
       if (typeof shaped.instructions === 'string' && shaped.instructions.length > 0) return;
-      if (!Array.isArray(shaped.input)) return;
-      const input = shaped.input as unknown[];
-      const texts: string[] = [];
-      for (const item of input) {
-        const text = messageText(item);
-        if (text === undefined) break;
-        texts.push(text);
-      }
-      if (texts.length === 0) return;
-      shaped.instructions = texts.join('\n');
-      shaped.input = input.slice(texts.length);
+      const split = takeLeading(shaped.input, (item) => messageText(item) !== undefined);
+      if (!split || split.leading.length === 0) return;
+      shaped.instructions = split.leading.map((item) => messageText(item)!).join('\n');
+      shaped.input = split.rest;
     },
   },
   {
@@ -127,17 +124,20 @@ export function shapeRequestBody(body: RequestBody): RequestBody {
  * account drops it; the visible conversation is kept.
  */
 export function withoutEncryptedReasoning(body: RequestBody): RequestBody {
-  if (!Array.isArray(body.input)) return body;
-  const input = (body.input as unknown[]).filter(
-    (item) => !(item && typeof item === 'object' && (item as { type?: unknown }).type === 'reasoning'),
-  );
-  return input.length === body.input.length ? body : { ...body, input };
+  if (!mayContainType(body.input, 'reasoning')) return body;
+  const original = plainValue(body.input);
+  if (!Array.isArray(original)) return body;
+  const input = original.filter((item) => !isReasoningItem(item));
+  return input.length === original.length ? body : { ...body, input };
+}
+
+function isReasoningItem(item: unknown): boolean {
+  return Boolean(item) && typeof item === 'object' && (item as { type?: unknown }).type === 'reasoning';
 }
 
 /** True when the input carries reasoning items that only the account that made them can read. */
 export function hasEncryptedReasoning(body: RequestBody): boolean {
-  return (
-    Array.isArray(body.input) &&
-    (body.input as unknown[]).some((item) => item && typeof item === 'object' && (item as { type?: unknown }).type === 'reasoning')
-  );
+  if (!mayContainType(body.input, 'reasoning')) return false;
+  const input = plainValue(body.input);
+  return Array.isArray(input) && input.some(isReasoningItem);
 }

@@ -6,11 +6,14 @@ import { parseDuration } from './duration.js';
 
 export const ENV_PREFIX = 'OPENCODE_MULTI_AUTH_';
 
-export const STRATEGIES = ['sticky', 'round-robin', 'least-used'] as const;
+export const STRATEGIES = ['pace', 'sticky', 'round-robin', 'least-used'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const NOTIFY_LEVELS = ['off', 'errors', 'all'] as const;
+export type NotifyLevel = (typeof NOTIFY_LEVELS)[number];
 
 const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 
@@ -65,6 +68,11 @@ interface SettingSpec<T> {
   schema: z.ZodType<T, string> | ((env: NodeJS.ProcessEnv) => z.ZodType<T, string>);
   fallback: (env: NodeJS.ProcessEnv) => T;
   description: string;
+  /**
+   * A path: an empty value is an error (a variable set from an unset shell variable), not "unset",
+   * and the plugin will not fall back to the default folder for it, since that is someone else's store.
+   */
+  path?: true;
 }
 
 function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
@@ -74,6 +82,13 @@ function setting<T>(spec: SettingSpec<T>): SettingSpec<T> {
 function defaultStoreDir(env: NodeJS.ProcessEnv): string {
   const configHome = env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config');
   return path.join(configHome, 'opencode-multi-auth');
+}
+
+/** The store folder as configured (the variable when it is a usable path, else the default). */
+function configuredStoreDir(env: NodeJS.ProcessEnv): string {
+  const raw = env[`${ENV_PREFIX}STORE_DIR`] ?? '';
+  const parsed = raw.trim() === '' ? undefined : absolutePath(env).safeParse(raw);
+  return parsed?.success ? parsed.data : defaultStoreDir(env);
 }
 
 /**
@@ -86,6 +101,7 @@ export const SETTINGS = {
     accepts: 'an absolute directory path (or ~/...)',
     schema: absolutePath,
     fallback: defaultStoreDir,
+    path: true,
     description: 'Where `accounts.json` lives. Default `$XDG_CONFIG_HOME/opencode-multi-auth`, else `~/.config/opencode-multi-auth`.',
   }),
   codexBaseUrl: setting({
@@ -101,6 +117,18 @@ export const SETTINGS = {
     schema: url,
     fallback: () => 'https://auth.openai.com',
     description: 'The OAuth issuer used for sign-in and token refresh.',
+  }),
+  callbackPorts: setting({
+    name: 'CALLBACK_PORTS',
+    accepts: 'a comma-separated list of port numbers, e.g. `1455,1457`',
+    schema: z
+      .string()
+      .regex(/^\s*\d{1,5}\s*(,\s*\d{1,5}\s*)*$/)
+      .transform((text) => text.split(',').map((item) => Number(item.trim())))
+      .pipe(z.array(z.number().int().min(1).max(65_535)).min(1)),
+    fallback: (): readonly number[] => [1455, 1457],
+    description:
+      'Ports for the browser sign-in\'s local callback, tried in order. auth.openai.com accepts only 1455 and 1457 (any other is refused with `unknown_error`), so change this only for an issuer that accepts others, such as a test server.',
   }),
   refreshQueueConcurrency: setting({
     name: 'REFRESH_QUEUE_CONCURRENCY',
@@ -120,8 +148,9 @@ export const SETTINGS = {
     name: 'STRATEGY',
     accepts: STRATEGIES.join(', '),
     schema: z.enum(STRATEGIES),
-    fallback: (): Strategy => 'sticky',
-    description: '`sticky` keeps a session on its account (warm prompt cache); `round-robin` spreads requests; `least-used` picks the most headroom every time.',
+    fallback: (): Strategy => 'pace',
+    description:
+      '`pace` keeps a session on its account (warm prompt cache) and sends a new one where quota is most at risk of expiring unused (weekly units left per hour until reset); `sticky` keeps sessions too but sends a new one to the most headroom in percent; `round-robin` spreads requests; `least-used` picks the most headroom every time.',
   }),
   pauseAtPercent: setting({
     name: 'PAUSE_AT_PERCENT',
@@ -129,6 +158,14 @@ export const SETTINGS = {
     schema: integer(1, 100),
     fallback: () => 100,
     description: 'An account is left out while any usage window is at or above this percent used.',
+  }),
+  useCredits: setting({
+    name: 'USE_CREDITS',
+    accepts: '`true` or `false`',
+    schema: z.enum(['true', 'false', '1', '0']).transform((text) => text === 'true' || text === '1'),
+    fallback: () => false,
+    description:
+      'Whether an account with purchased credits stays eligible past its usage limit. Off by default: working past the limit spends the owner\'s money.',
   }),
   snapshotStaleAfter: setting({
     name: 'SNAPSHOT_STALE_AFTER',
@@ -146,10 +183,36 @@ export const SETTINGS = {
   }),
   requestTimeout: setting({
     name: 'REQUEST_TIMEOUT',
-    accepts: 'a duration from 1s to 10m, e.g. `90s`',
+    accepts: 'a duration from 1s to 10m, e.g. `30s`',
     schema: duration(1_000, 600_000),
-    fallback: () => 120_000,
+    // The backend answers with headers as soon as it accepts a request, before the model works:
+    // normally well under a second. Every second past that is silence before a failover.
+    fallback: () => 30_000,
     description: 'How long to wait for the response headers of a model request before trying another account.',
+  }),
+  errorBodyTimeout: setting({
+    name: 'ERROR_BODY_TIMEOUT',
+    accepts: 'a duration from 1s to 5m, e.g. `10s`',
+    schema: duration(1_000, 300_000),
+    // An error reply is a small JSON or HTML body sent with its headers; it either comes at once or not at all.
+    fallback: () => 10_000,
+    description: 'How long to wait for the body of an error reply (429, 5xx, ...) before trying another account.',
+  }),
+  firstEventTimeout: setting({
+    name: 'FIRST_EVENT_TIMEOUT',
+    accepts: 'a duration from 1s to 10m, e.g. `20s`',
+    schema: duration(1_000, 600_000),
+    // `response.created` normally follows the headers within a second or two (PROTOCOL.md §8).
+    fallback: () => 20_000,
+    description: 'How long a model reply may take from its headers to its first event before another account is tried.',
+  }),
+  streamIdleTimeout: setting({
+    name: 'STREAM_IDLE_TIMEOUT',
+    accepts: 'a duration from 1s to 30m, e.g. `5m`',
+    schema: duration(1_000, 1_800_000),
+    // The codex CLI's own stream idle timeout: a model may think for minutes between events.
+    fallback: () => 300_000,
+    description: 'How long a model reply may stay silent once it has started. Before any output reaches OpenCode another account is tried; after, OpenCode is shown an error.',
   }),
   tokenRefreshMargin: setting({
     name: 'TOKEN_REFRESH_MARGIN',
@@ -165,6 +228,28 @@ export const SETTINGS = {
     fallback: (): string[] => [],
     description: 'Adds (`+gpt-x`) or removes (`-gpt-y`) models from the built-in Codex model list.',
   }),
+  notify: setting({
+    name: 'NOTIFY',
+    accepts: NOTIFY_LEVELS.join(', '),
+    schema: z.enum(NOTIFY_LEVELS),
+    fallback: (): NotifyLevel => 'all',
+    description:
+      'Toasts in OpenCode\'s TUI. `all`: a session moved to another account, an account needs a new sign-in, every account is out, a weekly window passed the warning threshold, settings were ignored; `errors`: only the ones that need you (sign-in, all out, settings); `off`: none.',
+  }),
+  notifyWeeklyPercent: setting({
+    name: 'NOTIFY_WEEKLY_PERCENT',
+    accepts: 'a whole number from 1 to 100',
+    schema: integer(1, 100),
+    fallback: () => 90,
+    description: 'A toast warns once per weekly window when an account has used at least this percent of it.',
+  }),
+  notifyCooldown: setting({
+    name: 'NOTIFY_COOLDOWN',
+    accepts: 'a duration from 10s to 24h, e.g. `30m`',
+    schema: duration(10_000, 86_400_000),
+    fallback: () => 30 * 60_000,
+    description: 'The same cause (this account moved sessions away, that account needs a sign-in, all accounts out) shows at most one toast per this long.',
+  }),
   logLevel: setting({
     name: 'LOG_LEVEL',
     accepts: LOG_LEVELS.join(', '),
@@ -176,8 +261,9 @@ export const SETTINGS = {
     name: 'LOG_FILE',
     accepts: 'an absolute file path (or ~/...)',
     schema: absolutePath,
-    fallback: (env): string => path.join(defaultStoreDir(env), 'plugin.log'),
-    description: 'Where the plugin writes its log inside OpenCode (OpenCode owns the terminal). Default `plugin.log` beside the store.',
+    fallback: (env): string => path.join(configuredStoreDir(env), 'plugin.log'),
+    description: 'Where the plugin writes its log inside OpenCode (OpenCode owns the terminal). Default `plugin.log` in the store folder (`OPENCODE_MULTI_AUTH_STORE_DIR` when set).',
+    path: true,
   }),
 } as const;
 
@@ -192,6 +278,8 @@ export interface ConfigProblem {
   message: string;
   /** What to do, when it is more than "fix the value". */
   fix?: string;
+  /** A path setting that is unusable: the plugin stands aside rather than use the default in its place. */
+  fatal?: true;
 }
 
 export class InvalidConfigError extends Error {
@@ -226,6 +314,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): { config: Conf
   for (const [key, spec] of Object.entries(SETTINGS) as [string, SettingSpec<unknown>][]) {
     const variable = ENV_PREFIX + spec.name;
     const raw = env[variable];
+    if (raw !== undefined && raw.trim() === '' && spec.path) {
+      problems.push({
+        variable,
+        value: raw,
+        accepts: spec.accepts,
+        message: `${variable} is set but empty: expected ${spec.accepts}. Unset it to use the default, or give the path.`,
+        fatal: true,
+      });
+      config[key] = spec.fallback(env);
+      continue;
+    }
     if (raw === undefined || raw.trim() === '') {
       config[key] = spec.fallback(env);
       continue;
@@ -235,7 +334,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): { config: Conf
     if (parsed.success) {
       config[key] = parsed.data;
     } else {
-      problems.push(describeProblem(variable, raw, spec.accepts, customDetail(parsed.error)));
+      problems.push({ ...describeProblem(variable, raw, spec.accepts, customDetail(parsed.error)), ...(spec.path ? { fatal: true as const } : {}) });
       config[key] = spec.fallback(env);
     }
   }

@@ -6,9 +6,6 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
  * rebound to 127.0.0.1 (refused by Host) and a cross-site request (refused by Origin and the token).
  */
 
-/** The header the page sends its per-start token in. */
-export const TOKEN_HEADER = 'x-dashboard-token';
-
 /**
  * What the page may load: only its own scripts, styles and API, nothing inline, no frames, no forms
  * posted elsewhere. The timeline is inline SVG built with DOM calls, which `default-src` allows.

@@ -26,10 +26,11 @@ import {
   type ActionContext,
 } from './actions.js';
 import { APP_CSS } from './assets/app-css.js';
-import { APP_JS } from './assets/app-js.js';
 import { renderPage } from './assets/page.js';
+import { loadWebBundle } from './assets/web-bundle.js';
 import { EventHub } from './events.js';
-import { TOKEN_HEADER, checkRequest, newDashboardToken, securityHeaders } from './security.js';
+import { checkRequest, newDashboardToken, securityHeaders } from './security.js';
+import { TOKEN_HEADER } from './token-header.js';
 import { SignInStarter } from './sign-in.js';
 import { UsageHistory } from './usage-history.js';
 import { dashboardView, type DashboardView } from './view-model.js';
@@ -42,7 +43,19 @@ const MAX_BODY_BYTES = 16 * 1024;
 export interface DashboardOptions {
   /** The loaded account store. The dashboard does not close it. */
   store: AccountStore;
-  config: Pick<Config, 'storeDir' | 'codexBaseUrl' | 'authIssuer' | 'refreshQueueConcurrency' | 'pauseAtPercent' | 'snapshotStaleAfter' | 'tokenRefreshMargin'>;
+  config: Pick<
+    Config,
+    | 'callbackPorts'
+    | 'storeDir'
+    | 'codexBaseUrl'
+    | 'authIssuer'
+    | 'refreshQueueConcurrency'
+    | 'strategy'
+    | 'pauseAtPercent'
+    | 'snapshotStaleAfter'
+    | 'tokenRefreshMargin'
+    | 'useCredits'
+  >;
   /** Port on 127.0.0.1. Default {@link DEFAULT_DASHBOARD_PORT}; 0 picks a free one. */
   port?: number;
   /** Default the system clock. */
@@ -52,8 +65,8 @@ export interface DashboardOptions {
   logger?: Logger;
   /** How often the store file is checked for changes made by other processes. Default 1 s. */
   watchIntervalMs?: number;
-  /** Sign-in callback ports. Default those of `opencode-multi-auth login` (1455-1459). */
-  signInPorts?: number[];
+  /** Sign-in callback ports. Default those of `opencode-multi-auth login` (1455, then 1457). */
+  signInPorts?: readonly number[];
   /** The refresh queue to use; default one built for the store and config. */
   queue?: UsageRefreshQueue;
 }
@@ -83,6 +96,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const { store, config } = options;
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
+  const appJs = await loadWebBundle();
   const token = newDashboardToken();
   const hub = new EventHub();
   const history = new UsageHistory({ dir: config.storeDir });
@@ -103,7 +117,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     issuer: config.authIssuer,
     clock,
     fetch: options.fetch,
-    ports: options.signInPorts,
+    ports: options.signInPorts ?? options.config.callbackPorts,
     onChange: () => scheduleBroadcast(),
   });
 
@@ -112,7 +126,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     const now = clock.now();
     return dashboardView(data, {
       now,
-      eligibility: { pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter },
+      eligibility: { pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter, useCredits: config.useCredits },
+      strategy: config.strategy,
       history: history.points(now),
       progress: queue.progress(),
       signIn: signIn.status(),
@@ -163,7 +178,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         case '/':
           return send(res, 200, renderPage(token), 'text/html; charset=utf-8');
         case '/app.js':
-          return send(res, 200, APP_JS, 'text/javascript; charset=utf-8');
+          return send(res, 200, appJs, 'text/javascript; charset=utf-8');
         case '/app.css':
           return send(res, 200, APP_CSS, 'text/css; charset=utf-8');
         case '/favicon.ico':

@@ -11,7 +11,7 @@ export interface SignInStarterOptions {
   clock: Clock;
   fetch?: typeof fetch;
   /** Callback ports; default those of `opencode-multi-auth login`. */
-  ports?: number[];
+  ports?: readonly number[];
   /** How long the browser may take. Default 5 min. */
   timeoutMs?: number;
   /** Called whenever the status changes. */

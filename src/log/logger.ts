@@ -29,18 +29,45 @@ export function createLogger(level: LogLevel, sink: LogSink): Logger {
   };
 }
 
-/** Appends to a file, creating its directory. Failures to log are swallowed: logging never breaks a request. */
-export function fileSink(file: string): LogSink {
+/** Where a sink says, once, that it cannot write its file. Default: stderr. */
+export type SinkProblemReporter = (message: string) => void;
+
+const toStderr: SinkProblemReporter = (message) => {
+  try {
+    process.stderr.write(`${message}\n`);
+  } catch {
+    // Nowhere left to say it.
+  }
+};
+
+/**
+ * Appends to a file, creating its directory. Logging never breaks a request, but a log that cannot
+ * be written is not dropped silently either: the first failure is reported once (stderr by default),
+ * naming the file, the reason and the setting that moves it.
+ */
+export function fileSink(file: string, report: SinkProblemReporter = toStderr): LogSink {
   let ready = false;
+  let reported = false;
+  const fail = (error: unknown) => {
+    if (reported) return;
+    reported = true;
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    report(
+      `opencode-multi-auth-codex: cannot write its log file ${file} (${reason}); log lines are dropped until it can. ` +
+        'Set OPENCODE_MULTI_AUTH_LOG_FILE to a writable file, then run `opencode-multi-auth doctor`.',
+    );
+  };
   return (line) => {
     try {
       if (!ready) {
         fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
         ready = true;
       }
-      fs.appendFile(file, line + '\n', { mode: 0o600 }, () => {});
-    } catch {
-      // Logging must never take the request down.
+      fs.appendFile(file, line + '\n', { mode: 0o600 }, (error) => {
+        if (error) fail(error);
+      });
+    } catch (error) {
+      fail(error);
     }
   };
 }

@@ -2,10 +2,15 @@ import { systemClock, type Clock } from '../clock.js';
 import { readConfig, type Config, type ConfigProblem } from '../config/config.js';
 import { errorResponse } from '../codex/error-response.js';
 import { CodexRequestPath } from '../codex/request-path.js';
+import { fetchWithDeadlines, SMALL_REPLY_DEADLINES, type Deadlines } from '../http/http-client.js';
 import { createLogger, fileSink, type Logger, type LogSink } from '../log/logger.js';
+import { TuiNotifier } from '../notify/notifier.js';
+import type { ToastClient } from '../notify/toast-sender.js';
 import { AccountRotator } from '../rotator/rotator.js';
 import { AccountStore } from '../store/account-store.js';
 import { StoreUnreadableError } from '../store/errors.js';
+import type { CatalogModel } from '../store/schema.js';
+import { listedCatalogs } from '../models/catalog-models.js';
 import { TokenKeeper } from '../tokens/token-keeper.js';
 import { BackgroundUsageRefresher } from '../usage/background-refresher.js';
 import { UsageRefreshQueue } from '../usage/refresh-queue.js';
@@ -18,6 +23,10 @@ export interface PluginRuntimeOptions {
   clock?: Clock;
   /** Where log lines go. Default: the configured log file. */
   logSink?: LogSink;
+  /** OpenCode's client (`PluginInput.client`), for toasts in the TUI. Without it nothing is shown. */
+  toastClient?: ToastClient;
+  /** Deadlines of the usage, issuer and catalog requests. Default {@link SMALL_REPLY_DEADLINES}. */
+  smallReplyDeadlines?: Deadlines;
 }
 
 /** How often an unreadable store is tried again, so a fixed file is picked up without a restart. */
@@ -38,6 +47,7 @@ export class PluginRuntime {
   readonly requestPath: CodexRequestPath;
   readonly refreshQueue: UsageRefreshQueue;
   readonly backgroundRefresher: BackgroundUsageRefresher;
+  readonly notifier: TuiNotifier;
   readonly version = packageVersion();
 
   #loaded = false;
@@ -53,19 +63,30 @@ export class PluginRuntime {
     this.logger = createLogger(config.logLevel, options.logSink ?? fileSink(config.logFile));
     for (const problem of problems) this.logger.warn(problem.message, { variable: problem.variable });
     const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    // Model requests get the reply path's own deadlines (config); everything else these.
+    const smallReplyFetch = fetchWithDeadlines(fetchImpl, options.smallReplyDeadlines ?? SMALL_REPLY_DEADLINES);
     this.store = new AccountStore({ dir: config.storeDir, clock: this.clock, logger: this.logger });
     this.tokens = new TokenKeeper({
       store: this.store,
       issuer: config.authIssuer,
       clock: this.clock,
       refreshMarginMs: config.tokenRefreshMargin,
-      fetch: fetchImpl,
+      fetch: smallReplyFetch,
+      logger: this.logger,
+    });
+    this.notifier = new TuiNotifier({
+      client: options.toastClient,
+      config,
+      configProblems: problems,
+      store: this.store,
+      clock: this.clock,
       logger: this.logger,
     });
     this.rotator = new AccountRotator({
       strategy: config.strategy,
       pauseAtPercent: config.pauseAtPercent,
       snapshotStaleAfterMs: config.snapshotStaleAfter,
+      useCredits: config.useCredits,
     });
     this.requestPath = new CodexRequestPath({
       store: this.store,
@@ -76,8 +97,9 @@ export class PluginRuntime {
       logger: this.logger,
       fetch: fetchImpl,
       pluginAgent: `${PACKAGE_NAME}/${this.version}`,
+      onEvent: this.notifier.onRoutingEvent,
     });
-    this.refreshQueue = new UsageRefreshQueue({ store: this.store, tokens: this.tokens, config, fetch: fetchImpl, clock: this.clock, logger: this.logger });
+    this.refreshQueue = new UsageRefreshQueue({ store: this.store, tokens: this.tokens, config, fetch: smallReplyFetch, clock: this.clock, logger: this.logger });
     this.backgroundRefresher = new BackgroundUsageRefresher({ queue: this.refreshQueue, store: this.store, config, clock: this.clock, logger: this.logger });
   }
 
@@ -86,6 +108,7 @@ export class PluginRuntime {
    * polls at a time; the others wait on the lease). Called when OpenCode first loads the provider.
    */
   startBackgroundWork(): void {
+    if (this.configProblems.some((problem) => problem.fatal)) return;
     this.backgroundRefresher.start();
   }
 
@@ -107,6 +130,19 @@ export class PluginRuntime {
 
   /** Whether requests can be routed now; if not, a reply that tells the user what is wrong and what to do. */
   async readiness(): Promise<Readiness> {
+    const unusablePath = this.configProblems.find((problem) => problem.fatal);
+    if (unusablePath) {
+      // Not the default folder instead: that would be another store, with other accounts.
+      return {
+        ready: false,
+        explain: () =>
+          errorResponse(401, {
+            message: `opencode-multi-auth-codex is not configured correctly: ${unusablePath.message} Run \`opencode-multi-auth doctor\` for what to do.`,
+            type: 'invalid_request_error',
+            code: 'invalid_config',
+          }),
+      };
+    }
     const now = this.clock.now();
     if (this.#unreadable && now - this.#unreadable.at < UNREADABLE_RETRY_MS) return this.#standAside(this.#unreadable.error);
     let accounts: number;
@@ -116,6 +152,7 @@ export class PluginRuntime {
       if (this.#unreadable) this.logger.info('account store readable again', { file: this.store.filePath });
       this.#unreadable = undefined;
       accounts = data.accounts.length;
+      this.notifier.start();
     } catch (error) {
       if (!(error instanceof StoreUnreadableError)) throw error;
       if (!this.#unreadable) this.logger.error(error.message, { file: error.filePath });
@@ -136,6 +173,20 @@ export class PluginRuntime {
     return { ready: true, send: this.#send };
   }
 
+  /**
+   * The model catalogs of the enabled accounts, as last read by the usage refresher: a read of the
+   * local store, never of the network, so OpenCode's startup never waits on the backend. Empty when
+   * none has been read yet or the store cannot be read (OpenCode then gets the built-in list).
+   */
+  async modelCatalogs(): Promise<CatalogModel[][]> {
+    try {
+      return listedCatalogs((await this.store.current()).accounts);
+    } catch (error) {
+      this.logger.warn('could not read the model catalogs; listing the built-in models', { error: error instanceof Error ? error.message : String(error) });
+      return [];
+    }
+  }
+
   #standAside(error: StoreUnreadableError): Readiness {
     return {
       ready: false,
@@ -149,6 +200,7 @@ export class PluginRuntime {
   }
 
   async dispose(): Promise<void> {
+    this.notifier.dispose();
     await this.backgroundRefresher.stop().catch((error: unknown) => this.logger.warn('stopping the usage refresher failed', { error: String(error) }));
     await this.store.close().catch((error: unknown) => this.logger.warn('closing the store failed', { error: String(error) }));
   }

@@ -1,5 +1,6 @@
 import { errorResponse } from '../codex/error-response.js';
 import type { ModelRequest } from '../codex/request-path.js';
+import { parseRequestBody } from '../codex/request-body.js';
 
 /** What the plugin can do for a request right now: route it, or say why it cannot. */
 export type Readiness = { ready: true; send: (request: ModelRequest) => Promise<Response> } | { ready: false; explain: () => Response };
@@ -48,19 +49,14 @@ export function createProviderFetch(readiness: () => Promise<Readiness>, notice?
     const state = await readiness();
     if (!state.ready) return state.explain();
     const text = await readBodyText(input, init);
-    let body: unknown;
-    try {
-      body = text === undefined ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    const body = text === undefined ? undefined : parseRequestBody(text);
+    if (!body) {
       return errorResponse(400, { message: 'The model request body is not a JSON object.', type: 'invalid_request_error', code: 'invalid_body' });
     }
     const shown = isTitleRequest(body as Record<string, unknown>) ? undefined : notice?.();
     if (shown) return shown;
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-    return state.send({ body: body as Record<string, unknown>, headers: mergedHeaders(input, init), signal });
+    return state.send({ body, headers: mergedHeaders(input, init), signal });
   };
   return providerFetch as typeof fetch;
 }

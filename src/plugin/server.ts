@@ -1,9 +1,11 @@
 import type { Hooks, PluginInput, PluginOptions } from '@opencode-ai/plugin';
 import { CODEX_MODELS } from '../models/codex-models.js';
 import { parseModelEdits } from '../models/model-edits.js';
+import { specsFromCatalogs } from '../models/catalog-models.js';
 import { codexModels } from '../models/opencode-models.js';
 import { PLACEHOLDER_API_KEY } from '../signin/opencode-auth-record.js';
 import { createLoginMethods } from '../signin/opencode-login-methods.js';
+import { fetchBypasses } from './fetch-bypass.js';
 import { createProviderFetch } from './provider-fetch.js';
 import { PluginRuntime } from './plugin-runtime.js';
 
@@ -21,8 +23,8 @@ export async function server(input: PluginInput, options?: PluginOptions): Promi
   }
 }
 
-function buildHooks(_input: PluginInput, _options?: PluginOptions): Hooks {
-  const runtime = new PluginRuntime();
+function buildHooks(input: PluginInput, _options?: PluginOptions): Hooks {
+  const runtime = new PluginRuntime({ toastClient: input.client });
   const providerFetch = createProviderFetch(
     () => runtime.readiness(),
     () => runtime.settingsNotice(),
@@ -34,18 +36,25 @@ function buildHooks(_input: PluginInput, _options?: PluginOptions): Hooks {
     provider: {
       id: 'openai',
       async models(provider) {
-        return codexModels({ provider, specs: CODEX_MODELS, edits: modelEdits });
+        // The accounts' own catalogs as last read (a local file; never the network), else the data file.
+        const specs = specsFromCatalogs(await runtime.modelCatalogs(), CODEX_MODELS) ?? CODEX_MODELS;
+        return codexModels({ provider, specs, edits: modelEdits });
       },
     },
     auth: {
       provider: 'openai',
       async loader() {
         runtime.startBackgroundWork();
+        // Said once per start, where a user looking for why no account is used will look.
+        for (const bypass of fetchBypasses(process.env)) {
+          runtime.logger.warn(`${bypass.variable}=${bypass.value} is set: ${bypass.why}; unset it to use the accounts`);
+        }
         return { apiKey: PLACEHOLDER_API_KEY, fetch: providerFetch };
       },
       methods: createLoginMethods({
         store: runtime.store,
         issuer: runtime.config.authIssuer,
+        ports: runtime.config.callbackPorts,
         now: () => runtime.clock.now(),
         onError: (error) => runtime.logger.error('sign-in failed', { error: error instanceof Error ? error.message : String(error) }),
       }),

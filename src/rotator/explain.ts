@@ -1,13 +1,13 @@
-import { formatWhen } from '../time/format-time.js';
+import { formatClock, formatCountdown } from '../time/format-time.js';
 import { WINDOW_LABELS } from '../usage/windows.js';
 import type { AccountVerdict, Choice } from './choose-account.js';
 import { QUOTA_COOLDOWN_REASON } from '../codex/failover-policy.js';
 import type { Exclusion } from './exclusion.js';
+import { familyLabel } from '../usage/limit-families.js';
 
 /** `14:32 CET (in 2 h 5 min)`: the one time format (see src/time/format-time.ts), inside a sentence. */
 export function formatMoment(at: number, now: number, timeZone?: string): string {
-  const [clock, countdown] = formatWhen(at, now, timeZone).split(', ');
-  return `${clock} (${countdown})`;
+  return `${formatClock(at, now, { timeZone })} (${formatCountdown(at, now)})`;
 }
 
 /** Why an account is out, in words; `alias` completes the command it suggests. */
@@ -30,6 +30,19 @@ export function describeExclusion(exclusion: Exclusion, now: number, alias: stri
         ? `${label} limit (${percent}% used)`
         : `${label} limit (${percent}% used) until ${formatMoment(exclusion.resetsAt, now)}`;
     }
+    case 'limit-reached': {
+      // The backend's own reason (`rate_limit_reached_type`), as the usage endpoint gave it.
+      const why = `the backend says it cannot serve now${exclusion.reason ? ` (${exclusion.reason})` : ''}`;
+      return exclusion.until === undefined ? `${why}; re-checked by the next usage refresh` : `${why} until ${formatMoment(exclusion.until, now)}`;
+    }
+    case 'family-limit': {
+      const label = familyLabel(exclusion.family);
+      const usage = exclusion.window === undefined ? 'limit reached' : `limit (${Math.round(exclusion.usedPercent ?? 100)}% of ${WINDOW_LABELS[exclusion.window]} used)`;
+      const until = exclusion.until === undefined ? '' : ` until ${formatMoment(exclusion.until, now)}`;
+      return `${label} ${usage}${until}; its other models still work`;
+    }
+    case 'model-not-in-catalog':
+      return `its model catalog has no ${exclusion.model}`;
     case 'already-tried':
       return 'failed for this request';
     case 'not-pinned':
@@ -55,15 +68,19 @@ export function describeVerdict(verdict: AccountVerdict, now: number): string {
 
 /**
  * The message a user sees when no account can serve:
- * `No eligible account: work (needs a new sign-in: refresh_token_reused ...), personal (5h limit (100% used) until 14:32 (in 2h 5m)). First back: personal at 14:32 (in 2h 5m).`
+ * `No eligible account: work (needs a new sign-in: refresh_token_reused ...), personal (5h limit (100% used) until 14:32 CET (in 2 h 5 min)). First back: personal at 14:32 CET (in 2 h 5 min).`
  */
 export function describeNoEligibleAccount(choice: Extract<Choice, { ok: false }>, now: number): string {
   if (choice.verdicts.length === 0) {
     return 'No ChatGPT account is set up for opencode-multi-auth-codex. Run `opencode-multi-auth login` to add one.';
   }
+  const notInCatalog = choice.verdicts.every((verdict) => verdict.exclusions.some((exclusion) => exclusion.kind === 'model-not-in-catalog'));
+  const missing = choice.verdicts[0]?.exclusions.find((exclusion) => exclusion.kind === 'model-not-in-catalog');
   const head = choice.pinnedAlias
     ? `Pinned account ${choice.pinnedAlias} cannot serve (unpin with \`opencode-multi-auth unpin\`)`
-    : 'No eligible account';
+    : notInCatalog && missing?.kind === 'model-not-in-catalog'
+      ? `No account offers ${missing.model} (no account's model catalog has it; pick another model)`
+      : 'No eligible account';
   const list = choice.verdicts.map((verdict) => describeVerdict(verdict, now)).join(', ');
   const first = choice.verdicts.find((verdict) => verdict.availableAt === choice.firstAvailableAt);
   const tail =

@@ -1,5 +1,6 @@
-import { buildAuthorizeUrl } from './authorize-url.js';
-import { startCallbackServer } from './callback-server.js';
+import { buildAuthorizeUrl, redirectUriFor } from './authorize-url.js';
+import { DEFAULT_CALLBACK_PORTS, DEFAULT_SIGN_IN_TIMEOUT_MS, startCallbackServer, type CallbackServer } from './callback-server.js';
+import { SignInTimeoutError } from './errors.js';
 import { exchangeCode } from './code-exchange.js';
 import { CLIENT_ID } from '../tokens/oauth-client.js';
 import type { Grant } from './grant.js';
@@ -13,8 +14,16 @@ export interface BrowserSignInOptions {
   issuer: string;
   /** Used for the code exchange. Default the global `fetch`. */
   fetch?: FetchLike;
-  /** Callback ports to try in order. Default 1455..1459. */
-  ports?: number[];
+  /** Callback ports to try in order. Default 1455, then 1457: the only two the issuer accepts. */
+  ports?: readonly number[];
+  /**
+   * `false`: start no callback server; the sign-in completes only by {@link BrowserSignIn.submitPaste}
+   * (the paste sign-in, which works while another program holds the callback ports). The redirect
+   * URI is then the first of `ports`. Default true.
+   */
+  listen?: boolean;
+  /** Told about callbacks the server refused or ignored while waiting (another attempt's, another host). */
+  onIgnored?: (reason: string) => void;
   /** How long to wait for the browser. Default 5 minutes. */
   timeoutMs?: number;
   /** Called once with the authorize URL, e.g. to open a browser. Errors are ignored: the URL is also returned. */
@@ -24,8 +33,10 @@ export interface BrowserSignInOptions {
 export interface BrowserSignIn {
   /** The address to open in a browser. */
   url: string;
-  /** The local port the callback server listens on. */
+  /** The port of the redirect URI (the callback server listens on it unless `listen: false`). */
   port: number;
+  /** Whether a callback server is waiting for the browser. */
+  listening: boolean;
   redirectUri: string;
   /** Resolves with the tokens once the browser comes back (or {@link submitPaste} was called) and the code is exchanged. */
   waitForTokens(): Promise<Grant>;
@@ -46,7 +57,9 @@ export interface BrowserSignIn {
 export async function startBrowserSignIn(options: BrowserSignInOptions): Promise<BrowserSignIn> {
   const pkce = createPkce();
   const state = createState();
-  const server = await startCallbackServer({ expectedState: state, ports: options.ports, timeoutMs: options.timeoutMs });
+  const server = options.listen === false
+    ? pasteOnly(options.ports ?? DEFAULT_CALLBACK_PORTS, options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS)
+    : await startCallbackServer({ expectedState: state, ports: options.ports, timeoutMs: options.timeoutMs, onIgnored: options.onIgnored });
   const url = buildAuthorizeUrl({
     issuer: options.issuer,
     clientId: CLIENT_ID,
@@ -110,6 +123,7 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
   return {
     url,
     port: server.port,
+    listening: options.listen !== false,
     redirectUri: server.redirectUri,
     waitForTokens: () => tokens,
     get via() {
@@ -117,5 +131,26 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     },
     submitPaste: async (text: string) => submitPaste(text),
     close: () => server.close(),
+  };
+}
+
+/** No server: the browser's redirect goes nowhere here, and the user pastes the address it ended on. */
+function pasteOnly(ports: readonly number[], timeoutMs: number): CallbackServer {
+  const port = ports[0] ?? DEFAULT_CALLBACK_PORTS[0]!;
+  let cancel: ((error: Error) => void) | undefined;
+  const noCallback = new Promise<string>((_resolve, reject) => {
+    cancel = reject;
+  });
+  noCallback.catch(() => undefined);
+  const timer = setTimeout(() => cancel?.(new SignInTimeoutError(timeoutMs)), timeoutMs);
+  timer.unref?.();
+  return {
+    port,
+    redirectUri: redirectUriFor(port),
+    waitForCode: () => noCallback,
+    close: async () => {
+      clearTimeout(timer);
+      cancel?.(new Error('The sign-in was cancelled.'));
+    },
   };
 }

@@ -20,3 +20,8 @@ export function successPage(): string {
 export function failurePage(reason: string): string {
   return page('Sign-in failed', `${reason} Close this tab and start the sign-in again from the terminal.`, '#cf222e');
 }
+
+/** Shown for a callback that is not this sign-in's; the sign-in in progress goes on. */
+export function ignoredPage(reason = 'This address does not belong to the sign-in in progress, so it was ignored.'): string {
+  return page('Not this sign-in', `${reason} If you are signing in, finish in the tab the terminal opened.`, '#9a6700');
+}

@@ -1,11 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CALLBACK_PATH, redirectUriFor } from './authorize-url.js';
-import { failurePage, successPage } from './callback-pages.js';
-import { AuthorizationDeniedError, NoFreeCallbackPortError, SignInTimeoutError, StateMismatchError } from './errors.js';
+import { failurePage, ignoredPage, successPage } from './callback-pages.js';
+import { AuthorizationDeniedError, NoFreeCallbackPortError, SignInTimeoutError } from './errors.js';
 
-/** The codex CLI's port first, then the next four. */
-export const DEFAULT_CALLBACK_PORTS = [1455, 1456, 1457, 1458, 1459];
+/**
+ * The only two ports the issuer accepts for this client id, in the codex CLI's order (PROTOCOL.md §8):
+ * any other redirect URI is refused with a generic `unknown_error` before the browser comes back.
+ */
+export const DEFAULT_CALLBACK_PORTS: readonly number[] = [1455, 1457];
 
 /** Five minutes: long enough to find a password, short enough not to hold a port all day. */
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
@@ -14,18 +17,30 @@ export interface CallbackServerOptions {
   /** The `state` the authorize URL carries; a callback with any other is refused. */
   expectedState: string;
   /** Ports to try in order. Default {@link DEFAULT_CALLBACK_PORTS}. */
-  ports?: number[];
+  ports?: readonly number[];
   /** How long {@link CallbackServer.waitForCode} waits. Default {@link DEFAULT_SIGN_IN_TIMEOUT_MS}. */
   timeoutMs?: number;
+  /** Told about each request that was refused or ignored while the sign-in goes on (a stray tab, a prefetch, a forged Host). */
+  onIgnored?: (reason: string) => void;
 }
 
 export interface CallbackServer {
   port: number;
   redirectUri: string;
-  /** Resolves with the authorization code; rejects on a wrong state, an issuer error, the timeout or {@link close}. */
+  /**
+   * Resolves with the authorization code; rejects on an issuer error carrying this attempt's state,
+   * the timeout or {@link close}. Callbacks of other attempts are ignored.
+   */
   waitForCode(): Promise<string>;
   /** Stops listening. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** `localhost`, `127.0.0.1` or `[::1]`, on the callback's own port. */
+export function isLocalHost(host: string | undefined, port: number | undefined): boolean {
+  if (host === undefined || port === undefined) return false;
+  const name = host.toLowerCase();
+  return name === `localhost:${port}` || name === `127.0.0.1:${port}` || name === `[::1]:${port}`;
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {
@@ -70,7 +85,17 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
     if (settle) ('code' in result ? settle.resolve(result.code) : settle.reject(result.error));
   };
 
+  let port: number | undefined;
+  const ignore = (reason: string) => options.onIgnored?.(reason);
+
   const handler: http.RequestListener = (request, response) => {
+    // A page on another site can make the browser send a request here (DNS rebinding included): only
+    // the names the redirect URI and a direct visit use are served.
+    if (!isLocalHost(request.headers.host, port)) {
+      response.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Misdirected request');
+      ignore(`refused a request for another host (${String(request.headers.host ?? 'none').slice(0, 80)})`);
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== CALLBACK_PATH) {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
@@ -82,6 +107,13 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       send(409, failurePage('This sign-in has already finished.'));
       return;
     }
+    // Only this attempt's answers count: an old tab, a second attempt or a forged link carries
+    // another state (or none), and must not end the sign-in the user is in the middle of.
+    if (url.searchParams.get('state') !== options.expectedState) {
+      send(400, ignoredPage());
+      ignore('ignored a callback that does not belong to this sign-in (state mismatch)');
+      return;
+    }
     const error = url.searchParams.get('error');
     if (error) {
       const denied = new AuthorizationDeniedError(error, url.searchParams.get('error_description') ?? undefined);
@@ -89,15 +121,10 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       finish({ error: denied });
       return;
     }
-    if (url.searchParams.get('state') !== options.expectedState) {
-      const mismatch = new StateMismatchError();
-      send(400, failurePage(mismatch.message));
-      finish({ error: mismatch });
-      return;
-    }
     const code = url.searchParams.get('code');
     if (!code) {
-      send(400, failurePage('The address had no sign-in code.'));
+      send(400, ignoredPage('The address had no sign-in code.'));
+      ignore('ignored a callback without a code');
       return;
     }
     send(200, successPage());
@@ -105,7 +132,6 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   };
 
   const servers: http.Server[] = [];
-  let port: number | undefined;
   for (const candidate of ports) {
     const server = http.createServer(handler);
     try {

@@ -1,10 +1,15 @@
-/** Every callback port was taken by another program. */
+/**
+ * Every callback port was taken by another program. The issuer accepts no other port (PROTOCOL.md
+ * §8), so the honest ways on are the device code and the paste sign-in, which need no local port.
+ */
 export class NoFreeCallbackPortError extends Error {
   override readonly name = 'NoFreeCallbackPortError';
-  constructor(readonly ports: number[]) {
+  constructor(readonly ports: readonly number[]) {
     super(
-      `Could not listen for the sign-in callback: ports ${ports.join(', ')} are all in use. ` +
-        'Close the program using port 1455 (often another sign-in in progress), or use `--headless`.',
+      `Could not listen for the sign-in callback: ${ports.length === 1 ? `port ${ports[0]} is` : `ports ${ports.join(' and ')} are all`} in use ` +
+        '(often another sign-in in progress: the codex CLI, OpenCode or a second `opencode-multi-auth login`), and the ' +
+        'sign-in server accepts no other port. Sign in with a device code (`opencode-multi-auth login --headless`), or ' +
+        'paste the address the browser ends on (`opencode-multi-auth login --paste`), or close that program and try again.',
     );
   }
 }

@@ -3,6 +3,7 @@ import type { AuthHook } from '@opencode-ai/plugin';
 import type { AccountStore } from '../store/account-store.js';
 import { addSignedInAccount, type SignInOrigin } from './add-signed-in-account.js';
 import { startBrowserSignIn } from './browser-flow.js';
+import { NoFreeCallbackPortError } from './errors.js';
 import { startDeviceSignIn } from './device-flow.js';
 import type { Grant } from './grant.js';
 import type { FetchLike } from './issuer-http.js';
@@ -17,8 +18,8 @@ export interface LoginMethodsOptions {
   issuer: string;
   fetch?: FetchLike;
   now?: () => number;
-  /** Callback ports; default 1455..1459. */
-  ports?: number[];
+  /** Callback ports; default 1455, then 1457. */
+  ports?: readonly number[];
   /** Told about failures (OpenCode only shows "failed"). */
   onError?: (error: unknown) => void;
 }
@@ -86,10 +87,15 @@ export function createLoginMethods(options: LoginMethodsOptions): LoginMethod[] 
       label: 'ChatGPT account, added to multi-auth (paste the redirect address)',
       prompts: [ALIAS_PROMPT],
       async authorize(inputs) {
-        const signIn = await startBrowserSignIn({ issuer: options.issuer, fetch: options.fetch, ports: options.ports });
+        // With both callback ports held by another program the paste needs no server of its own.
+        const start = (listen: boolean) => startBrowserSignIn({ issuer: options.issuer, fetch: options.fetch, ports: options.ports, listen });
+        const signIn = await start(true).catch((error: unknown) => {
+          if (error instanceof NoFreeCallbackPortError) return start(false);
+          throw error;
+        });
         return {
           url: signIn.url,
-          instructions: 'Sign in, then paste the address the browser ends on (http://localhost:1455/auth/callback?code=...)',
+          instructions: `Sign in, then paste the address the browser ends on (http://localhost:${signIn.port}/auth/callback?code=...)`,
           method: 'code',
           callback: (code: string) => {
             const grant = signIn.via === 'browser' ? signIn.waitForTokens() : signIn.submitPaste(code);

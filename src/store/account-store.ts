@@ -3,10 +3,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { systemClock, type Clock } from '../clock.js';
 import { silentLogger, type Logger } from '../log/logger.js';
-import { removeAbandonedTempFiles, writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { StoreInvalidWriteError, StoreUnreadableError } from './errors.js';
 import { withFileLock } from './file-lock.js';
+import { describePermissionFix, tightenStorePermissions, type PermissionFix } from './permissions.js';
 import { StoreSchema, emptyStore, type StoreData } from './schema.js';
+import { sweepAbandonedTempFiles } from './temp-files.js';
 import { readStoreFile, sameSignature, saveLastKnownGood, signatureOf, type FileSignature, type StoreFileRead } from './store-file.js';
 
 export const STORE_FILE_NAME = 'accounts.json';
@@ -25,11 +27,6 @@ export interface AccountStoreOptions {
   lockTimeoutMs?: number;
   /** A store lock held longer than this by a live process is taken to be abandoned. Default 15 s. */
   lockStaleMs?: number;
-  /**
-   * Whether reading keeps the side copies up to date (`accounts.json.last-good`, the pre-migration copy).
-   * Default true; false for a reader that must write nothing (`list`, `status`, `doctor`). Writes still make them.
-   */
-  copiesOnRead?: boolean;
 }
 
 type Mutation = (data: StoreData) => void;
@@ -58,7 +55,6 @@ export class AccountStore {
   readonly #debounceMs: number;
   readonly #statIntervalMs: number;
   readonly #lockOptions: { staleMs: number; timeoutMs: number };
-  readonly #copiesOnRead: boolean;
 
   /** The file contents as last read or written by this process. */
   #base: StoreData = emptyStore();
@@ -74,12 +70,15 @@ export class AccountStore {
   #checking: Promise<StoreData> | undefined;
   #writeChain: Promise<unknown> = Promise.resolve();
   #listeners = new Set<(data: StoreData) => void>();
-  #lastGoodText: string | undefined;
-  /** Copies made off the read path (last-known-good, pre-migration); close() waits for them. */
-  readonly #backgroundCopies = new Set<Promise<void>>();
   #lastGoodSavedAt = -Infinity;
+  /** A file read in an older shape: its original text is kept beside it before the first rewrite. */
+  #preMigration: { text: string; from: number | 'unversioned' } | undefined;
   #dirReady = false;
-  #tempFilesSwept = false;
+  #prepared: Promise<void> | undefined;
+  /** Permissions this process had to tighten when it opened the store (for `doctor`). */
+  readonly permissionFixes: PermissionFix[] = [];
+  /** Abandoned temp files this process swept when it opened the store. */
+  readonly sweptTempFiles: string[] = [];
   /** The last unreadable file, so it is reported (and copied aside) once rather than on every check. */
   #failed: { signature: FileSignature; error: StoreUnreadableError } | undefined;
 
@@ -92,11 +91,11 @@ export class AccountStore {
     this.#debounceMs = options.debounceMs ?? 250;
     this.#statIntervalMs = options.statIntervalMs ?? 200;
     this.#lockOptions = { staleMs: options.lockStaleMs ?? 15_000, timeoutMs: options.lockTimeoutMs ?? 20_000 };
-    this.#copiesOnRead = options.copiesOnRead ?? true;
   }
 
   /** Reads the file (a missing file is an empty store; nothing is created until the first write). Throws {@link StoreUnreadableError}. */
   async load(): Promise<StoreData> {
+    await this.#prepare();
     this.#lastStatAt = performance.now();
     const read = await this.#read();
     this.#adoptRead(read);
@@ -174,7 +173,6 @@ export class AccountStore {
   /** Flushes and stops timers. */
   async close(): Promise<void> {
     await this.flush();
-    await Promise.allSettled([...this.#backgroundCopies]);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -222,8 +220,9 @@ export class AccountStore {
     if (read.exists) {
       this.#base = read.data;
       this.#signature = read.signature;
-      if (this.#copiesOnRead && read.migratedFrom !== undefined) this.#inBackground(this.#keepPreMigrationCopy(read.text, read.migratedFrom));
-      else if (this.#copiesOnRead && read.text !== this.#lastGoodText) this.#inBackground(this.#saveLastGood(read.text));
+      this.#preMigration = read.migratedFrom === undefined ? undefined : { text: read.text, from: read.migratedFrom };
+      // Reading writes nothing: the last-known-good and pre-migration copies are made by the next
+      // write, under the lock, so a reader leaves no work running behind it.
     } else {
       this.#base = emptyStore();
       this.#signature = undefined;
@@ -266,10 +265,9 @@ export class AccountStore {
             throw new StoreInvalidWriteError(this.filePath, parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
           }
           const text = JSON.stringify(parsed.data, null, 2) + '\n';
-          if (!this.#tempFilesSwept) {
-            // Under the lock no other writer is mid-write, so any temp file here was abandoned by a killed one.
-            await removeAbandonedTempFiles(this.filePath);
-            this.#tempFilesSwept = true;
+          if (this.#preMigration) {
+            await this.#keepPreMigrationCopy(this.#preMigration.text, this.#preMigration.from);
+            this.#preMigration = undefined;
           }
           await writeFileAtomic(this.filePath, text, 0o600);
           written = true;
@@ -308,7 +306,7 @@ export class AccountStore {
     if (signature === undefined) return emptyStore();
     const read = await this.#read();
     if (!read.exists) return emptyStore();
-    if (read.migratedFrom !== undefined) await this.#keepPreMigrationCopy(read.text, read.migratedFrom);
+    this.#preMigration = read.migratedFrom === undefined ? undefined : { text: read.text, from: read.migratedFrom };
     return read.data;
   }
 
@@ -326,16 +324,32 @@ export class AccountStore {
     // The umask may have loosened what mkdir asked for.
     if (created !== undefined) await fs.promises.chmod(this.dir, 0o700);
     this.#dirReady = true;
+    await this.#prepare();
   }
 
-  #inBackground(task: Promise<void>): void {
-    this.#backgroundCopies.add(task);
-    void task.finally(() => this.#backgroundCopies.delete(task));
+  /**
+   * Once per process, when the store is first opened: tighten the folder to 0700 and its files to
+   * 0600 (they hold refresh tokens), and sweep temp files abandoned by killed writers. Never fails
+   * the open; what it did is logged and kept for `doctor`.
+   */
+  #prepare(): Promise<void> {
+    this.#prepared ??= (async () => {
+      try {
+        const fixes = await tightenStorePermissions(this.dir);
+        this.permissionFixes.push(...fixes);
+        for (const fix of fixes) this.#logger.warn(`store permissions: ${describePermissionFix(fix)}`, { file: fix.path });
+        const swept = await sweepAbandonedTempFiles(this.dir, Date.now());
+        this.sweptTempFiles.push(...swept);
+        if (swept.length > 0) this.#logger.info('swept temp files left by killed writers', { files: swept });
+      } catch (error) {
+        this.#logger.warn('could not check the store folder', { error: describe(error) });
+      }
+    })();
+    return this.#prepared;
   }
 
   async #saveLastGood(text: string): Promise<void> {
     this.#lastGoodSavedAt = performance.now();
-    this.#lastGoodText = text;
     try {
       await saveLastKnownGood(this.filePath, text);
     } catch (error) {

@@ -26,12 +26,45 @@ export const CreditsSchema = z.object({
 });
 export type Credits = z.infer<typeof CreditsSchema>;
 
-export const UsageSchema = z.object({
+/** One limit family's windows (see src/usage/limit-families.ts). */
+export const FamilyUsageSchema = z.object({
   fiveHour: WindowSnapshotSchema.optional(),
   weekly: WindowSnapshotSchema.optional(),
+  monthly: WindowSnapshotSchema.optional(),
+  /** Its display name (`limit_name`, `x-<family>-limit-name`), e.g. `GPT-5.3-Codex-Spark`. */
+  limitName: z.string().optional(),
+});
+export type FamilyUsage = z.infer<typeof FamilyUsageSchema>;
+
+/**
+ * What the usage endpoint last said about the account as a whole: `allowed: false` or
+ * `limit_reached: true` mean it cannot serve whatever its windows' percentages say (spend controls,
+ * workspace caps; PROTOCOL.md §8). Kept when it says the account can serve again, so that a newer
+ * "allowed" replaces an older "blocked".
+ */
+export const LimitFlagSchema = z.object({
+  reached: z.boolean(),
+  /** `rate_limit_reached_type.type`, when the backend gave one. */
+  reason: z.string().optional(),
+  /** The reset that lifts it, epoch ms, when known. */
+  until: z.number().optional(),
+  observedAt: z.number(),
+});
+export type LimitFlag = z.infer<typeof LimitFlagSchema>;
+
+export const UsageSchema = z.object({
+  /** The account-wide limit's windows (`premium`). */
+  fiveHour: WindowSnapshotSchema.optional(),
+  weekly: WindowSnapshotSchema.optional(),
+  /** The free plan's single 30-day window. */
+  monthly: WindowSnapshotSchema.optional(),
+  limit: LimitFlagSchema.optional(),
   credits: CreditsSchema.optional(),
-  /** Other limit families (`x-<name>-*` headers, `additional_rate_limits`), keyed by name. */
-  additional: z.record(z.string(), z.object({ fiveHour: WindowSnapshotSchema.optional(), weekly: WindowSnapshotSchema.optional() })).optional(),
+  /**
+   * Limit families, limits of their own over some models (`x-codex-active-limit`,
+   * `x-<family>-*` headers, `additional_rate_limits`), keyed by limit id (`codex_bengalfox`).
+   */
+  additional: z.record(z.string(), FamilyUsageSchema).optional(),
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
@@ -62,6 +95,8 @@ export const HealthSchema = z.object({
   workspaceDeactivatedUntil: z.number().optional(),
   /** Model id -> epoch ms until which the model is treated as unavailable on this account. */
   unsupportedModels: z.record(z.string(), z.number()).optional(),
+  /** Limit family id -> until when that family's models are out on this account (its 429). Only ever extended. */
+  familyCooldowns: z.record(z.string(), z.object({ until: z.number(), reason: z.string() })).optional(),
   lastError: z.object({ message: z.string(), at: z.number() }).optional(),
   /** When a probe request last ran for this account, epoch ms (probes spend quota, so they are rationed). */
   lastProbeAt: z.number().optional(),
@@ -75,6 +110,25 @@ export const StatsSchema = z.object({
   daily: z.record(z.string(), z.number().int().min(0)).optional(),
 });
 export type Stats = z.infer<typeof StatsSchema>;
+
+/** One model of an account's catalog: only what routing and OpenCode's model list use. */
+export const CatalogModelSchema = z.object({
+  slug: z.string().min(1),
+  displayName: z.string().optional(),
+  contextWindow: z.number().int().positive().optional(),
+  /** `list` models are shown; `hide` ones are usable but not shown. */
+  visibility: z.string(),
+});
+export type CatalogModel = z.infer<typeof CatalogModelSchema>;
+
+export const ModelCatalogSchema = z.object({
+  models: z.array(CatalogModelSchema),
+  /** The reply's ETag, sent back as `If-None-Match`. */
+  etag: z.string().optional(),
+  /** When it was last confirmed (a 200 or a 304), epoch ms. */
+  checkedAt: z.number(),
+});
+export type ModelCatalog = z.infer<typeof ModelCatalogSchema>;
 
 export const AccountSchema = z.object({
   /** Stable identity: `<chatgpt account id>:<user id>` from the token claims. Never derived from a token. */
@@ -92,6 +146,8 @@ export const AccountSchema = z.object({
   health: HealthSchema.default({}),
   usage: UsageSchema.default({}),
   stats: StatsSchema.default({ requests: 0 }),
+  /** The account's own model catalog (`GET /codex/models`), trimmed; absent until first read. */
+  catalog: ModelCatalogSchema.optional(),
 });
 export type Account = z.infer<typeof AccountSchema>;
 
@@ -113,6 +169,11 @@ export const StoreSchema = z.object({
   sessions: z.record(z.string(), z.object({ accountId: z.string(), at: z.number() })).default({}),
   /** Per Codex base URL, which usage route last answered (`codex` or `wham`). */
   usageRoute: z.record(z.string(), z.enum(['codex', 'wham'])).default({}),
+  /**
+   * Model slug -> the limit that its last reply named in `x-codex-active-limit` (a family id, or
+   * `premium` for the account-wide limit). Families are the backend's, the same for every account.
+   */
+  modelFamilies: z.record(z.string(), z.string()).optional(),
 });
 export type StoreData = z.infer<typeof StoreSchema>;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import type { Stats as FileStats } from 'node:fs';
 import { writeFileAtomic } from './atomic-write.js';
@@ -25,7 +26,8 @@ export type StoreFileRead =
   | { exists: true; data: StoreData; text: string; signature: FileSignature; migratedFrom?: number | 'unversioned' };
 
 export const lastGoodPath = (filePath: string) => `${filePath}.last-good`;
-export const corruptCopyPath = (filePath: string, now: number) => `${filePath}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+/** Named by a hash of the contents: one copy per distinct corrupt content, however often it is read. */
+export const corruptCopyPath = (filePath: string, text: string) => `${filePath}.corrupt-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 
 /** Pure: parses the file's text into the current schema, or names the problem (without quoting the contents). */
 export function parseStoreText(text: string, now: number): { ok: true; data: StoreData; migratedFrom?: number | 'unversioned' } | { ok: false; problem: string } {
@@ -84,19 +86,20 @@ export async function readStoreFile(filePath: string, now: number): Promise<Stor
   if (parsed.ok) {
     return { exists: true, data: parsed.data, text, signature: signatureOf(stat), ...(parsed.migratedFrom !== undefined ? { migratedFrom: parsed.migratedFrom } : {}) };
   }
-  const copiedTo = await copyAside(filePath, text, now);
+  const copiedTo = await copyAside(filePath, text);
   const lastKnownGood = await findLastKnownGood(filePath, now);
   throw new StoreUnreadableError({ filePath, problem: parsed.problem, copiedTo, lastKnownGood });
 }
 
-async function copyAside(filePath: string, text: string, now: number): Promise<string | undefined> {
-  const target = corruptCopyPath(filePath, now);
+async function copyAside(filePath: string, text: string): Promise<string | undefined> {
+  const target = corruptCopyPath(filePath, text);
+  // The same contents were copied aside before (by this or another process): one copy is enough.
+  if (await fs.promises.stat(target).then(() => true, () => false)) return target;
   try {
-    await fs.promises.writeFile(target, text, { mode: 0o600, flag: 'wx' });
+    // Atomic, so a process killed mid-copy never leaves a truncated copy under the content's name.
+    await writeFileAtomic(target, text, 0o600);
     return target;
-  } catch (error) {
-    // Same millisecond, same file: the copy is already there.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return target;
+  } catch {
     return undefined;
   }
 }

@@ -80,3 +80,57 @@ export function readIdentity(tokens: { idToken?: string; accessToken?: string })
     expiresAt: fromAccess.expiresAt,
   };
 }
+
+/**
+ * Where a workspace's requests must be routed (PROTOCOL.md §8, "Residency and FedRAMP"): its region,
+ * sent as `x-openai-internal-codex-residency`, and whether it is a FedRAMP workspace
+ * (`X-OpenAI-Fedramp: true`). Each account has its own; never one value for all.
+ */
+export interface WorkspaceRouting {
+  /** Absent for `no_constraint` or no claim: then no header is sent. */
+  residency?: string;
+  fedramp: boolean;
+}
+
+/** A residency value that can go into a header as is (the claim comes from a token we only decode). */
+const HEADER_SAFE = /^[A-Za-z0-9._-]{1,64}$/;
+
+function residencyOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed === 'no_constraint' || !HEADER_SAFE.test(trimmed)) return undefined;
+  return trimmed;
+}
+
+/**
+ * The routing claims of one token: the data residency, else the compute residency (the order the
+ * independent clients use; both name the workspace's region), and the FedRAMP flag.
+ */
+export function readWorkspaceRouting(token: string | undefined): WorkspaceRouting {
+  const payload = token ? decodeJwtPayload(token) : undefined;
+  if (!payload) return { fedramp: false };
+  // Read by hand rather than through ClaimsSchema: this runs for every request sent.
+  const auth = payload[AUTH_CLAIM];
+  if (!auth || typeof auth !== 'object') return { fedramp: false };
+  const claims = auth as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const residency = residencyOf(text(claims.chatgpt_data_residency)) ?? residencyOf(text(claims.chatgpt_compute_residency));
+  return { ...(residency ? { residency } : {}), fedramp: claims.chatgpt_account_is_fedramp === true };
+}
+
+/** The routing of an account's token set: the access token's claims, the id token's where those are silent. */
+export function readAccountRouting(tokens: { accessToken?: string; idToken?: string }): WorkspaceRouting {
+  const access = readWorkspaceRouting(tokens.accessToken);
+  if (access.residency !== undefined && access.fedramp) return access;
+  const id = readWorkspaceRouting(tokens.idToken);
+  const residency = access.residency ?? id.residency;
+  return { ...(residency ? { residency } : {}), fedramp: access.fedramp || id.fedramp };
+}
+
+/** The headers that route a request to the workspace's region; none for an unconstrained workspace. */
+export function workspaceRoutingHeaders(routing: WorkspaceRouting): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (routing.residency !== undefined) headers['x-openai-internal-codex-residency'] = routing.residency;
+  if (routing.fedramp) headers['x-openai-fedramp'] = 'true';
+  return headers;
+}

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
@@ -6,10 +5,12 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import type { AccountStore } from '../store/account-store.js';
 import { StoreLockTimeoutError } from '../store/errors.js';
 import { withFileLock } from '../store/file-lock.js';
-import { adoptTokens, findAccount, markReloginRequired } from '../store/mutations.js';
+import { findAccount, markReloginRequired } from '../store/mutations.js';
 import type { Tokens } from '../store/schema.js';
 import { OAuthError, ReloginRequiredError, TokenRefreshError, UnknownAccountError } from './errors.js';
+import { adoptRefreshedTokens, settleJournal, type JournalOutcome } from './journal-recovery.js';
 import { refreshTokens } from './oauth-client.js';
+import { refreshFiles, removeJournal, sentJournal, writeAnsweredJournal, writeSentJournal } from './refresh-journal.js';
 import { isPermanentRefreshFailure, refreshBackoffMs } from './refresh-classify.js';
 import { tokensFromRefresh } from './tokens-from-grant.js';
 
@@ -26,6 +27,8 @@ export interface TokenKeeperOptions {
   leaseDir?: string;
   /** How long one call to the issuer may take. Default 30 s. */
   requestTimeoutMs?: number;
+  /** Called the moment the issuer's answer is durable on disk (for the refresh-to-durable benchmark). */
+  onAnswerSaved?: (accountId: string) => void;
 }
 
 /** What this keeper did, for tests and diagnostics. */
@@ -36,6 +39,10 @@ export interface TokenKeeperStats {
   refreshes: number;
   /** Times a lease holder found the tokens already rotated by someone else and spent nothing. */
   adopted: number;
+  /** Answers of interrupted refreshes recovered from their journal. */
+  recovered: number;
+  /** Refreshes found interrupted with their answer lost: the account was marked, its token not spent again. */
+  interrupted: number;
 }
 
 interface RefreshNeed {
@@ -52,7 +59,7 @@ interface RefreshNeed {
  * process is adopted instead of repeated. New tokens are saved durably before they are handed out.
  */
 export class TokenKeeper {
-  readonly stats: TokenKeeperStats = { refreshAttempts: 0, refreshes: 0, adopted: 0 };
+  readonly stats: TokenKeeperStats = { refreshAttempts: 0, refreshes: 0, adopted: 0, recovered: 0, interrupted: 0 };
 
   readonly #store: AccountStore;
   readonly #issuer: string;
@@ -62,6 +69,7 @@ export class TokenKeeper {
   readonly #logger: Logger;
   readonly #leaseDir: string;
   readonly #requestTimeoutMs: number;
+  readonly #onAnswerSaved: ((accountId: string) => void) | undefined;
   readonly #inflight = new Map<string, Promise<Tokens>>();
   /** Transient failures in a row per account, and when to try again. */
   readonly #backoff = new Map<string, { failures: number; retryAt: number }>();
@@ -76,6 +84,7 @@ export class TokenKeeper {
     this.#logger = options.logger ?? silentLogger;
     this.#leaseDir = options.leaseDir ?? path.join(options.store.dir, 'locks');
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.#onAnswerSaved = options.onAnswerSaved;
   }
 
   /**
@@ -140,13 +149,8 @@ export class TokenKeeper {
   }
 
   async #refreshUnderLease(accountId: string, need: RefreshNeed): Promise<Tokens> {
-    await this.#ensureLeaseDir();
     try {
-      return await withFileLock(this.#leasePath(accountId), () => this.#refreshHoldingLease(accountId, need), {
-        // The holder talks to the issuer for at most requestTimeoutMs; a lease much older than that is abandoned.
-        staleMs: this.#requestTimeoutMs * 2,
-        timeoutMs: this.#requestTimeoutMs * 1.5,
-      });
+      return await this.#withLease(accountId, this.#requestTimeoutMs * 1.5, () => this.#refreshHoldingLease(accountId, need));
     } catch (error) {
       if (error instanceof StoreLockTimeoutError) {
         const alias = findAccount(this.#store.peek(), accountId)?.alias ?? accountId;
@@ -156,7 +160,46 @@ export class TokenKeeper {
     }
   }
 
+  async #withLease<T>(accountId: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+    await this.#ensureLeaseDir();
+    return withFileLock(refreshFiles(this.#leaseDir, accountId).lease, fn, {
+      // The holder talks to the issuer for at most requestTimeoutMs; a lease much older than that is abandoned.
+      staleMs: this.#requestTimeoutMs * 2,
+      timeoutMs,
+    });
+  }
+
+  /**
+   * Settles what refreshes interrupted by a crash left behind, for every account: an answer saved in
+   * a journal is adopted, a token that may be spent is never sent again and its account is marked
+   * with what happened. An account whose lease is busy is left to its holder. Returns what it did, by alias.
+   */
+  async recoverInterruptedRefreshes(): Promise<Array<{ alias: string; outcome: JournalOutcome }>> {
+    const data = await this.#store.current();
+    const results: Array<{ alias: string; outcome: JournalOutcome }> = [];
+    for (const account of data.accounts) {
+      const { journal } = refreshFiles(this.#leaseDir, account.id);
+      if (!(await fs.promises.access(journal).then(() => true, () => false))) continue;
+      try {
+        const outcome = await this.#withLease(account.id, 2_000, () => this.#settle(account.id));
+        results.push({ alias: account.alias, outcome });
+      } catch (error) {
+        if (!(error instanceof StoreLockTimeoutError)) throw error;
+      }
+    }
+    return results;
+  }
+
+  async #settle(accountId: string): Promise<JournalOutcome> {
+    const outcome = await settleJournal({ store: this.#store, clock: this.#clock, logger: this.#logger }, refreshFiles(this.#leaseDir, accountId).journal, accountId);
+    if (outcome.kind === 'recovered') this.stats.recovered += 1;
+    if (outcome.kind === 'interrupted') this.stats.interrupted += 1;
+    return outcome;
+  }
+
   async #refreshHoldingLease(accountId: string, need: RefreshNeed): Promise<Tokens> {
+    // A journal found under the lease was left by a holder that died (or lost the lease) mid-refresh.
+    await this.#settle(accountId);
     // Whoever held the lease before us saved its rotation before releasing it: the file is the truth now.
     const data = await this.#store.reload();
     const account = findAccount(data, accountId);
@@ -169,7 +212,17 @@ export class TokenKeeper {
       return current;
     }
 
+    const journalFile = refreshFiles(this.#leaseDir, accountId).journal;
     const startedAt = this.#clock.now();
+    const sent = sentJournal(accountId, current.refreshToken, startedAt);
+    let folderSynced: Promise<void>;
+    try {
+      // On disk before the token leaves: whoever finds this after a crash knows the token may be spent.
+      // Renamed into place as the very last step before sending, so a crash before it spends nothing.
+      folderSynced = writeSentJournal(journalFile, sent);
+    } catch (error) {
+      throw new TokenRefreshError(accountId, account.alias, undefined, 'journal_unwritable', undefined, error);
+    }
     this.stats.refreshAttempts += 1;
     let grant;
     try {
@@ -178,6 +231,11 @@ export class TokenKeeper {
         signal: AbortSignal.timeout(this.#requestTimeoutMs),
       });
     } catch (error) {
+      await folderSynced;
+      // This process saw how the call ended, so the journal has nothing left to tell.
+      await removeJournal(journalFile).catch((removeError: unknown) =>
+        this.#logger.warn('could not remove the refresh journal', { file: journalFile, error: String(removeError) }),
+      );
       if (error instanceof OAuthError && isPermanentRefreshFailure(error.status, error.code)) {
         const reason = error.code ?? `http_${error.status}`;
         const at = Math.max(startedAt, current.obtainedAt);
@@ -195,29 +253,40 @@ export class TokenKeeper {
       throw new TokenRefreshError(accountId, account.alias, status, code, retryAt, error);
     }
 
+    // The old refresh token is spent: until the answer is on disk, this process holds the only copy.
+    // Nothing else happens first: no store lock to wait for, no merge, one small fsync'd write.
+    const tokens = tokensFromRefresh(grant, current, this.#clock.now());
+    let journaled = false;
+    try {
+      writeAnsweredJournal(journalFile, { ...sent, phase: 'answered', answeredAt: this.#clock.now(), tokens });
+      journaled = true;
+      this.#onAnswerSaved?.(accountId);
+    } catch (error) {
+      this.#logger.error('could not journal the rotated tokens; saving them to the store directly', {
+        account: account.alias,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+
+    await folderSynced;
     this.#backoff.delete(accountId);
     this.stats.refreshes += 1;
-    const tokens = tokensFromRefresh(grant, current, this.#clock.now());
     try {
-      // Durable before anyone uses the new token: the old refresh token is spent, this is now the only
-      // copy. Tried twice while the lease is still held, so no other process can read the spent one.
-      await this.#store.update((store) => adoptTokens(store, accountId, tokens)).catch(() => this.#store.update((store) => adoptTokens(store, accountId, tokens)));
+      // Into the store while the lease is still held, so no other process reads the spent token.
+      // Tried twice; if both fail, the journal (and memory) keep the tokens for the next holder.
+      const save = () => this.#store.update((store) => adoptRefreshedTokens(store, accountId, tokens));
+      await save().catch(save);
+      if (!journaled) this.#onAnswerSaved?.(accountId);
+      await removeJournal(journalFile).catch(() => {});
     } catch (error) {
-      this.#store.defer((store) => adoptTokens(store, accountId, tokens));
-      this.#logger.error('rotated tokens could not be saved; keeping them in memory and retrying with the next write', {
+      this.#store.defer((store) => adoptRefreshedTokens(store, accountId, tokens));
+      this.#logger.error(`rotated tokens could not be saved to the store; kept in memory${journaled ? ' and in the refresh journal' : ''} for the next write`, {
         account: account.alias,
         error: error instanceof Error ? error.message : String(error),
       });
     }
     this.#logger.debug('token refreshed', { account: account.alias, expiresAt: tokens.expiresAt });
     return tokens;
-  }
-
-  #leasePath(accountId: string): string {
-    // Account ids hold ':' and arbitrary characters; a hash keeps the file name portable.
-    const safe = accountId.replace(/[^\w.-]/g, '_').slice(0, 40);
-    const hash = createHash('sha256').update(accountId).digest('hex').slice(0, 12);
-    return path.join(this.#leaseDir, `refresh-${safe}-${hash}.lock`);
   }
 
   async #ensureLeaseDir(): Promise<void> {

@@ -38,6 +38,23 @@ export function errorCode(body: string): string | undefined {
   return undefined;
 }
 
+/** The backend's own words in a JSON error body (`error.message`, `detail`, `message`), trimmed. */
+export function errorMessage(body: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  const error = record.error && typeof record.error === 'object' ? (record.error as Record<string, unknown>) : undefined;
+  for (const candidate of [error?.message, record.detail, record.message]) {
+    if (typeof candidate === 'string' && candidate.trim() !== '') return candidate.trim().slice(0, 200);
+  }
+  return undefined;
+}
+
 /** Decides what a usage-endpoint answer means. Pure: tested by a table, no server. */
 export function classifyUsageAnswer(answer: UsageAnswer): UsageAnswerClass {
   const { status } = answer;
@@ -45,7 +62,11 @@ export function classifyUsageAnswer(answer: UsageAnswer): UsageAnswerClass {
   if (status >= 200 && status < 300) return { kind: 'ok' };
   const code = errorCode(answer.body);
   const suffix = code ? ` ${code}` : '';
-  if (status === 401) return { kind: 'unauthorized', detail: `HTTP 401${suffix}` };
+  if (status === 401) {
+    const message = errorMessage(answer.body);
+    if (message && /not authorized in this region/i.test(message)) return { kind: 'workspace-region', detail: `HTTP 401: ${message}` };
+    return { kind: 'unauthorized', detail: `HTTP 401${suffix}${message ? `: ${message}` : ''}` };
+  }
   if (status === 402 && code === 'deactivated_workspace') return { kind: 'deactivated-workspace', detail: 'HTTP 402 deactivated_workspace' };
   if (status === 403) return { kind: 'forbidden', detail: `HTTP 403${suffix}` };
   if (status === 404) return { kind: 'not-found', detail: 'HTTP 404' };

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { readWorkspaceRouting, workspaceRoutingHeaders } from '../tokens/jwt-claims.js';
 
 /** The client version we present as: the codex CLI release the protocol notes were read from. */
 export const CODEX_CLI_VERSION = '0.169.0';
@@ -14,7 +15,11 @@ export function codexUserAgent(): string {
   return `codex_cli_rs/${CODEX_CLI_VERSION} (${platform})`;
 }
 
-/** Headers the Codex backend expects from the official client, for usage reads and probes. */
+/**
+ * Headers the Codex backend expects from the official client, for usage reads, probes and the model
+ * catalog: with the account's own residency and FedRAMP headers, read from its access token, since a
+ * locked workspace refuses every backend route without them (PROTOCOL.md §8).
+ */
 export function codexRequestHeaders(accessToken: string, chatgptAccountId: string): Record<string, string> {
   return {
     authorization: `Bearer ${accessToken}`,
@@ -22,5 +27,6 @@ export function codexRequestHeaders(accessToken: string, chatgptAccountId: strin
     originator: 'codex_cli_rs',
     'user-agent': codexUserAgent(),
     accept: 'application/json',
+    ...workspaceRoutingHeaders(readWorkspaceRouting(accessToken)),
   };
 }

@@ -4,6 +4,11 @@ export type UsageFailureKind =
   | 'challenge'
   /** 401: the access token was refused. Refresh it once and retry before calling the account broken. */
   | 'unauthorized'
+  /**
+   * 401 "Workspace is not authorized in this region.": a residency-locked or FedRAMP workspace reached
+   * from the wrong region. Not a token problem: refreshing cannot fix it (PROTOCOL.md §8).
+   */
+  | 'workspace-region'
   /** 403 with a JSON body. Never proof the account is invalid: the route may just not serve this token. */
   | 'forbidden'
   | 'not-found'

@@ -1,21 +1,37 @@
-import type { Credits, SnapshotSource, WindowSnapshot } from '../store/schema.js';
+import type { Credits, LimitFlag, SnapshotSource, WindowSnapshot } from '../store/schema.js';
+import { ACCOUNT_WIDE_LIMIT, activeFamily, normalizeLimitId } from './limit-families.js';
 import { classifyWindowMinutes, type WindowKind } from './windows.js';
 
 /** One family's windows, each placed by its length (never by primary/secondary position). */
 export interface WindowPair {
   fiveHour?: WindowSnapshot;
   weekly?: WindowSnapshot;
+  monthly?: WindowSnapshot;
+}
+
+/** One limit family's windows and display name. */
+export interface FamilyWindows extends WindowPair {
+  limitName?: string;
 }
 
 /** What one look at an account's limits told us: from response headers, the usage endpoint or a probe. */
 export interface UsageObservation extends WindowPair {
   credits?: Credits;
-  /** Other limit families (`x-<name>-*` headers, `additional_rate_limits`), keyed by name. */
-  additional?: Record<string, WindowPair>;
+  /** The usage endpoint's `allowed`/`limit_reached`/`rate_limit_reached_type` (never from reply headers). */
+  limit?: LimitFlag;
+  /** Limit families (`x-<family>-*` headers, `additional_rate_limits`), keyed by limit id (`codex_bengalfox`). */
+  additional?: Record<string, FamilyWindows>;
+  /**
+   * Reply headers only: the limit `x-codex-active-limit` named, a family id or `premium` (the
+   * account-wide limit); undefined when the header was absent.
+   */
+  activeLimit?: string;
+  /** Usage endpoint only: this lists every family the account has, so stored ones it lacks are gone. */
+  completeFamilies?: boolean;
   planType?: string;
 }
 
-/** The family whose windows are the account's own; every other `x-<name>-primary-*` family goes to `additional`. */
+/** The header family of the unnamed slots (`x-codex-primary-*`); every other `x-<name>-primary-*` family goes to `additional`. */
 export const MAIN_FAMILY = 'codex';
 
 const WINDOW_HEADER = /^x-(.+)-(primary|secondary)-(used-percent|window-minutes|reset-at|reset-after-seconds)$/;
@@ -69,12 +85,31 @@ export function placeWindow(pair: WindowPair, placed: { kind: WindowKind; snapsh
   pair[placed.kind] = placed.snapshot;
 }
 
-function collectFamilies(headers: Headers): Map<string, { primary: RawWindow; secondary: RawWindow }> {
-  const families = new Map<string, { primary: RawWindow; secondary: RawWindow }>();
+const LIMIT_NAME_HEADER = /^x-(.+)-limit-name$/;
+
+interface RawFamily {
+  primary: RawWindow;
+  secondary: RawWindow;
+  limitName?: string;
+}
+
+/** Header families by normalized limit id (`x-codex-bengalfox-*` → `codex_bengalfox`; the unnamed slots → `codex`). */
+function collectFamilies(headers: Headers): Map<string, RawFamily> {
+  const families = new Map<string, RawFamily>();
   headers.forEach((value, name) => {
-    const match = WINDOW_HEADER.exec(name.toLowerCase());
+    const lower = name.toLowerCase();
+    const nameMatch = LIMIT_NAME_HEADER.exec(lower);
+    if (nameMatch) {
+      const id = normalizeLimitId(nameMatch[1]!);
+      const entry = families.get(id) ?? { primary: {}, secondary: {} };
+      if (value.trim()) entry.limitName = value.trim();
+      families.set(id, entry);
+      return;
+    }
+    const match = WINDOW_HEADER.exec(lower);
     if (!match) return;
-    const [, family, position, field] = match as unknown as [string, string, 'primary' | 'secondary', Field];
+    const [, rawFamily, position, field] = match as unknown as [string, string, 'primary' | 'secondary', Field];
+    const family = normalizeLimitId(rawFamily);
     let entry = families.get(family);
     if (!entry) {
       entry = { primary: {}, secondary: {} };
@@ -85,7 +120,7 @@ function collectFamilies(headers: Headers): Map<string, { primary: RawWindow; se
   return families;
 }
 
-function pairFromRaw(raw: { primary: RawWindow; secondary: RawWindow }, observedAt: number, source: SnapshotSource): WindowPair {
+function pairFromRaw(raw: RawFamily, observedAt: number, source: SnapshotSource): WindowPair {
   const pair: WindowPair = {};
   for (const window of [raw.primary, raw.secondary]) {
     placeWindow(
@@ -121,8 +156,12 @@ function creditsFromHeaders(headers: Headers, observedAt: number): Credits | und
 /**
  * Reads the rate-limit headers of a `/codex/responses` reply: `x-codex-primary-*` and
  * `x-codex-secondary-*` (used-percent, window-minutes, reset-at in unix seconds, reset-after-seconds),
- * the credits headers, and other families `x-<name>-primary-*`. Each window is classified by its
- * minutes, never by position. Fields are absent when their headers are absent or malformed.
+ * the credits headers, and named families `x-<family>-primary-*` with `x-<family>-limit-name`. Each
+ * window is classified by its minutes, never by position.
+ *
+ * The unnamed slots carry whichever limit is active for this request (PROTOCOL.md §8): when
+ * `x-codex-active-limit` names a family, they are that FAMILY's numbers and are recorded as the
+ * family's, never as the account's 5 h / weekly windows. Decided by the name, never by comparing values.
  */
 export function snapshotsFromHeaders(
   headers: Headers,
@@ -130,15 +169,27 @@ export function snapshotsFromHeaders(
   source: SnapshotSource = 'response-headers',
 ): UsageObservation {
   const observation: UsageObservation = {};
-  for (const [family, raw] of collectFamilies(headers)) {
+  const activeHeader = headers.get(`x-${MAIN_FAMILY}-active-limit`);
+  const active = activeFamily(activeHeader);
+  if (activeHeader?.trim()) observation.activeLimit = active ?? ACCOUNT_WIDE_LIMIT;
+  const families = collectFamilies(headers);
+  for (const [family, raw] of families) {
     const pair = pairFromRaw(raw, observedAt, source);
-    if (!pair.fiveHour && !pair.weekly) continue;
-    if (family === MAIN_FAMILY) {
+    const owner = family === MAIN_FAMILY ? active : family;
+    if (owner === undefined) {
       if (pair.fiveHour) observation.fiveHour = pair.fiveHour;
       if (pair.weekly) observation.weekly = pair.weekly;
-    } else {
-      (observation.additional ??= {})[family] = pair;
+      if (pair.monthly) observation.monthly = pair.monthly;
+      continue;
     }
+    if (!pair.fiveHour && !pair.weekly && !pair.monthly && raw.limitName === undefined) continue;
+    const additional = (observation.additional ??= {});
+    const entry = (additional[owner] ??= {});
+    // The family's own named headers win over the unnamed slots; they say the same on a family turn.
+    placeOver(entry, 'fiveHour', pair.fiveHour, family !== MAIN_FAMILY);
+    placeOver(entry, 'weekly', pair.weekly, family !== MAIN_FAMILY);
+    placeOver(entry, 'monthly', pair.monthly, family !== MAIN_FAMILY);
+    if (raw.limitName !== undefined) entry.limitName = raw.limitName;
   }
   const credits = creditsFromHeaders(headers, observedAt);
   if (credits) observation.credits = credits;
@@ -147,8 +198,13 @@ export function snapshotsFromHeaders(
   return observation;
 }
 
+function placeOver(pair: WindowPair, kind: WindowKind, snapshot: WindowSnapshot | undefined, override: boolean): void {
+  if (!snapshot || (pair[kind] && !override)) return;
+  pair[kind] = snapshot;
+}
+
 /** True when the observation carries at least one window (credits alone do not tell us the limits). */
 export function hasWindows(observation: UsageObservation): boolean {
-  if (observation.fiveHour || observation.weekly) return true;
-  return Object.values(observation.additional ?? {}).some((pair) => pair.fiveHour || pair.weekly);
+  if (observation.fiveHour || observation.weekly || observation.monthly) return true;
+  return Object.values(observation.additional ?? {}).some((pair) => pair.fiveHour || pair.weekly || pair.monthly);
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
-import { formatWhen } from '../time/format-time.js';
+import { formatMoment } from '../time/format-time.js';
 import type { Logger } from '../log/logger.js';
-import { findAccount, markReloginRequired, markWorkspaceDeactivated, recordError, recordProbe, setUsageRoute } from '../store/mutations.js';
+import { findAccount, markWorkspaceDeactivated, recordError, recordProbe, setUsageRoute } from '../store/mutations.js';
 import type { Account, SnapshotSource, StoreData } from '../store/schema.js';
 import { ReloginRequiredError, UnknownAccountError } from '../tokens/errors.js';
 import { probeWithCodexCli } from './codex-cli-probe.js';
@@ -91,7 +91,7 @@ async function probe(ctx: RefreshContext, account: Account, token: string, signa
   const now = ctx.clock.now();
   const lastProbeAt = ctx.store.peek().accounts.find((candidate) => candidate.id === account.id)?.health.lastProbeAt;
   if (!isProbeAllowed(lastProbeAt, now, ctx.probeIntervalMs)) {
-    const next = formatWhen(nextProbeAllowedAt(lastProbeAt, ctx.probeIntervalMs), now);
+    const next = formatMoment(nextProbeAllowedAt(lastProbeAt, ctx.probeIntervalMs), now);
     throw new UsageRefreshFailedError(account.id, `${usageFailure}; the next probe is allowed at ${next}`, 'unavailable');
   }
   ctx.store.defer((data) => recordProbe(data, account.id, now));
@@ -168,15 +168,8 @@ export async function refreshAccountUsage(ctx: RefreshContext, accountId: string
         result = await read(token);
       } catch (retryError) {
         if (retryError instanceof UsageEndpointError && retryError.kind === 'unauthorized') {
-          const reason = 'the backend refused a freshly refreshed token (401)';
-          const refused = token;
-          await ctx.store.update((draft) => {
-            const current = findAccount(draft, accountId);
-            // Only if the refused token is still the stored one: a newer sign-in or rotation is not condemned.
-            if (current?.tokens.accessToken !== refused) return;
-            markReloginRequired(draft, accountId, reason, Math.max(ctx.clock.now(), current.tokens.obtainedAt));
-          });
-          throw new UsageRefreshFailedError(accountId, `needs a new sign-in: ${reason}`, 'relogin-required');
+          // The refresh just worked: the sign-in is alive, and a new one would not help. Say what the backend said.
+          throw new UsageRefreshFailedError(accountId, `the backend refused a freshly refreshed token (${retryError.message})`, 'unavailable');
         }
         throw retryError;
       }
@@ -187,12 +180,17 @@ export async function refreshAccountUsage(ctx: RefreshContext, accountId: string
     if (error instanceof UsageRefreshFailedError) throw error;
     if (!(error instanceof UsageEndpointError)) throw error;
     if (error.kind === 'cancelled') throw new UsageRefreshFailedError(accountId, 'cancelled', 'cancelled');
+    if (error.kind === 'workspace-region') {
+      // A residency-locked or FedRAMP workspace reached from the wrong region: no refresh or probe can fix that,
+      // and it is no reason to ask for a new sign-in (PROTOCOL.md §8).
+      throw new UsageRefreshFailedError(accountId, `the backend refused this workspace: ${error.message}`, 'unavailable');
+    }
     if (error.kind === 'deactivated-workspace') {
       const until = ctx.clock.now() + DEACTIVATED_WORKSPACE_BLOCK_MS;
       await ctx.store.update((draft) => markWorkspaceDeactivated(draft, accountId, until));
       throw new UsageRefreshFailedError(
         accountId,
-        `its workspace is deactivated (402); left out until ${formatWhen(until, ctx.clock.now())}`,
+        `its workspace is deactivated (402); left out until ${formatMoment(until, ctx.clock.now())}`,
         'deactivated-workspace',
       );
     }

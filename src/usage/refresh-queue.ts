@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { SnapshotSource } from '../store/schema.js';
+import { refreshCatalogIfDue } from '../models/refresh-catalog.js';
 import { DEFAULT_PROBE_MODEL, PROBE_INTERVAL_MS } from './probe-policy.js';
 import {
   recordRefreshFailure,
@@ -176,6 +177,7 @@ export class UsageRefreshQueue {
     let progress: RefreshProgress;
     try {
       const source = await refreshAccountUsage(this.#context, accountId, signal);
+      await this.#refreshCatalog(accountId, signal);
       progress = { accountId, state: 'done', source, startedAt, finishedAt: this.#clock.now() };
     } catch (error) {
       const failure =
@@ -195,6 +197,18 @@ export class UsageRefreshQueue {
     }
     this.#set(progress);
     return progress;
+  }
+
+  /** The account's model catalog rides along with its usage refresh when due; its failure fails nothing else. */
+  async #refreshCatalog(accountId: string, signal: AbortSignal): Promise<void> {
+    try {
+      await refreshCatalogIfDue(this.#context, accountId, signal);
+    } catch (error) {
+      this.#logger.info('model catalog read failed; the last one read (or the built-in list) stays in use', {
+        accountId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   #set(progress: RefreshProgress): void {

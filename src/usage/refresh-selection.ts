@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
+import { isCatalogDue } from '../models/refresh-catalog.js';
 import { isSnapshotStale } from './staleness.js';
 import { WINDOW_KINDS, type WindowKind } from './windows.js';
 
@@ -18,7 +19,9 @@ export type RefreshReason =
   /** Served a request in the last hour. */
   | 'active'
   /** Flagged for a new sign-in while its access token is still valid: the flag may be stale (a 403 storm). */
-  | 'flagged';
+  | 'flagged'
+  /** Its model catalog was never read or is due a re-check (it rides along with the usage read). */
+  | 'catalog';
 
 /** How close to the pause threshold counts as "near" (percentage points). */
 export const NEAR_THRESHOLD_POINTS = 10;
@@ -47,13 +50,14 @@ export function refreshReasons(account: Account, now: number, config: SelectionC
   if (account.health.reloginRequired) return account.tokens.expiresAt > now ? ['flagged'] : [];
   const known = snapshots(account);
   if (known.length === 0) return ['missing'];
-  const reasons: RefreshReason[] = [];
+  const reasons: RefreshReason[] = isCatalogDue(account, now) ? ['catalog'] : [];
   if (known.some((snapshot) => isSnapshotStale(snapshot, now, config.snapshotStaleAfter))) reasons.push('stale');
   const newest = Math.max(...known.map((snapshot) => snapshot.observedAt ?? -Infinity));
   const due = newest <= now - config.usageRefreshInterval;
   if (!due) return reasons;
   const highest = Math.max(...known.map((snapshot) => snapshot.usedPercent));
-  if (highest >= config.pauseAtPercent) reasons.push('paused');
+  // A block by the usage endpoint's flags pauses like a full window: only a refresh lifts it early.
+  if (highest >= config.pauseAtPercent || account.usage.limit?.reached) reasons.push('paused');
   else if (highest >= config.pauseAtPercent - NEAR_THRESHOLD_POINTS) reasons.push('near-threshold');
   if (account.stats.lastUsedAt !== undefined && account.stats.lastUsedAt >= now - ACTIVE_WITHIN_MS) reasons.push('active');
   return reasons;

@@ -1,7 +1,8 @@
 import { findAccount, recordSnapshot } from '../store/mutations.js';
-import type { Credits, StoreData, WindowSnapshot } from '../store/schema.js';
+import type { Credits, LimitFlag, StoreData, WindowSnapshot } from '../store/schema.js';
+import { isInterruptedReason } from '../tokens/refresh-journal.js';
 import type { UsageObservation } from './rate-limit-headers.js';
-import { WINDOW_KINDS } from './windows.js';
+import { WINDOW_KINDS, type WindowKind } from './windows.js';
 
 /*
  * Merge-style store changes for usage, in the manner of src/store/mutations.ts: each may be applied
@@ -23,7 +24,7 @@ export function recordAdditionalSnapshot(
   data: StoreData,
   accountId: string,
   name: string,
-  kind: 'fiveHour' | 'weekly',
+  kind: WindowKind,
   snapshot: WindowSnapshot,
 ): void {
   const account = findAccount(data, accountId);
@@ -34,19 +35,80 @@ export function recordAdditionalSnapshot(
   family[kind] = { ...snapshot };
 }
 
-/** Records everything an observation carries: both windows, credits and other limit families. */
+/** The newer report of the usage endpoint's "can serve" flags wins, including one saying the block is over. */
+export function recordLimitFlag(data: StoreData, accountId: string, flag: LimitFlag): void {
+  const account = findAccount(data, accountId);
+  if (!account) return;
+  if (account.usage.limit && account.usage.limit.observedAt >= flag.observedAt) return;
+  account.usage.limit = { ...flag };
+}
+
+function observedAtOf(observation: UsageObservation): number | undefined {
+  const pairs = [observation, ...Object.values(observation.additional ?? {})];
+  const times = pairs
+    .flatMap((pair) => WINDOW_KINDS.map((kind) => pair[kind]?.observedAt))
+    .filter((at): at is number => at !== undefined);
+  return times.length === 0 ? undefined : Math.max(...times);
+}
+
+/**
+ * Forgets stored families a complete list (the usage endpoint's) no longer has, when everything
+ * stored of them is older than that list: a family that ended, or one stored under an older key.
+ */
+function forgetEndedFamilies(data: StoreData, accountId: string, observation: UsageObservation): void {
+  const account = findAccount(data, accountId);
+  const stored = account?.usage.additional;
+  const at = observedAtOf(observation);
+  if (!account || !stored || at === undefined) return;
+  const kept = Object.entries(stored).filter(([id, family]) => {
+    if (observation.additional?.[id]) return true;
+    return Math.max(...WINDOW_KINDS.map((kind) => family[kind]?.observedAt ?? -Infinity)) >= at;
+  });
+  account.usage.additional = Object.fromEntries(kept);
+}
+
+/** Records everything an observation carries: its windows, the limit flags, credits and limit families. */
 export function recordObservation(data: StoreData, accountId: string, observation: UsageObservation): void {
+  if (observation.limit) recordLimitFlag(data, accountId, observation.limit);
   for (const kind of WINDOW_KINDS) {
     const snapshot = observation[kind];
     if (snapshot) recordSnapshot(data, accountId, kind, snapshot);
   }
   if (observation.credits) recordCredits(data, accountId, observation.credits);
-  for (const [name, pair] of Object.entries(observation.additional ?? {})) {
+  if (observation.completeFamilies) forgetEndedFamilies(data, accountId, observation);
+  for (const [name, family] of Object.entries(observation.additional ?? {})) {
     for (const kind of WINDOW_KINDS) {
-      const snapshot = pair[kind];
+      const snapshot = family[kind];
       if (snapshot) recordAdditionalSnapshot(data, accountId, name, kind, snapshot);
     }
+    if (family.limitName) recordFamilyName(data, accountId, name, family.limitName);
   }
+}
+
+export function recordFamilyName(data: StoreData, accountId: string, familyId: string, limitName: string): void {
+  const account = findAccount(data, accountId);
+  if (!account) return;
+  const family = ((account.usage.additional ??= {})[familyId] ??= {});
+  family.limitName = limitName;
+}
+
+/** Cooldowns only ever grow: a family's 429 keeps its models off this account until then. */
+export function extendFamilyCooldown(data: StoreData, accountId: string, familyId: string, until: number, reason: string): void {
+  const account = findAccount(data, accountId);
+  if (!account) return;
+  const cooldowns = (account.health.familyCooldowns ??= {});
+  const current = cooldowns[familyId];
+  if (current && current.until >= until) return;
+  cooldowns[familyId] = { until, reason };
+}
+
+/**
+ * Remembers which limit the backend named (`x-codex-active-limit`) for a request of `model`: a
+ * family id, or `premium`. The newest reply wins; the mapping is the backend's, shared by all accounts.
+ */
+export function learnModelFamily(data: StoreData, model: string, limit: string): void {
+  if ((data.modelFamilies ??= {})[model] === limit) return;
+  data.modelFamilies[model] = limit;
 }
 
 /**
@@ -58,5 +120,8 @@ export function clearReloginFlagSeenWorking(data: StoreData, accountId: string, 
   const account = findAccount(data, accountId);
   if (!account?.health.reloginRequired) return;
   if (account.health.reloginRequired.at > at) return;
+  // A working access token says nothing about a refresh token that may already be spent: clearing this
+  // mark would have the next refresh send it again, and a second use revokes the account.
+  if (isInterruptedReason(account.health.reloginRequired.reason)) return;
   delete account.health.reloginRequired;
 }

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StatusJsonSchema } from '../../src/cli/json-schemas.js';
-import { extendCooldown, markReloginRequired } from '../../src/store/mutations.js';
+import { extendCooldown, markReloginRequired, recordError } from '../../src/store/mutations.js';
 import { createWorld, readJsonFile, runCli, type CliWorld } from './harness.js';
 import { seedAccounts } from './seed.js';
 
@@ -44,6 +44,7 @@ describe('status and list', () => {
         observedAt: now,
         source: 'usage-endpoint',
       };
+      recordError(data, ids.work!, 'stream ended without completion', now - 3 * 60_000);
     });
     const result = await runCli(world, ['list']);
     expect(result.code).toBe(0);
@@ -54,6 +55,7 @@ describe('status and list', () => {
     expect(result.stdout.replace(/\s+/g, ' ')).toMatch(/! cooling down \(usage_limit_reached\) until \d\d:\d\d \S+, in (1 h 59 min|2 h); it comes back on its own, or run `opencode-multi-auth clear home`/);
     expect(result.stdout).toMatch(/^old\s+old@example\.test\s+plus\s+sign-in needed/m);
     expect(result.stdout).toMatch(/5h ████░░░░░░ {2}40% resets \d\d:\d\d \S+, in (59 min|1 h)/);
+    expect(result.stdout).toMatch(/^ {2}last error 3 min ago: stream ended without completion$/m);
     expect(result.stdout.replace(/\s+/g, ' ')).toContain('! new sign-in needed (refresh_token_reused): run `opencode-multi-auth login old`');
     expect(result.stdout).not.toMatch(/\u001b\[/);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
@@ -65,6 +67,8 @@ describe('status and list', () => {
       ['old', 'relogin-required'],
     ]);
     expect(view.accounts[0]!.usage.fiveHour).toMatchObject({ usedPercent: 40 });
+    expect(view.accounts[0]!.lastError).toEqual({ message: 'stream ended without completion', at: now - 3 * 60_000 });
+    expect(view.accounts[1]!.lastError).toBeNull();
     expect(JSON.stringify(view)).not.toMatch(/eyJ/); // no JWT ever printed
   });
 

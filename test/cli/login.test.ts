@@ -9,14 +9,19 @@ import { freePorts, occupy } from '../signin/free-ports.js';
 import { createWorld, flat, readJsonFile, runCli, startCli, type CliWorld } from './harness.js';
 
 let world: CliWorld;
+/** This test's callback ports: the simulator accepts them and the tool is told to use them (parallel runs may hold 1455/1457). */
+let ports: number[];
 beforeEach(async () => {
+  ports = await freePorts(2);
   world = await createWorld({
     accounts: [
       { accountId: 'acct-work', email: 'work@example.test', plan: 'pro' },
       { accountId: 'acct-home', email: 'home@example.test' },
     ],
     autoApproveDeviceAfterPolls: 1,
+    redirectPorts: ports,
   });
+  world.env.OPENCODE_MULTI_AUTH_CALLBACK_PORTS = ports.join(',');
 });
 afterEach(async () => {
   await world.close();
@@ -38,9 +43,9 @@ async function browserLogin(args: string[], follow: (url: string, port: number) 
 
 describe('login', () => {
   it('signs in through the browser flow, stores the account and adds the placeholder for OpenCode', async () => {
-    const [port] = await freePorts(1);
+    const port = ports[0]!;
     world.sim.setSignInAccount('acct-work');
-    const { result } = await browserLogin(['work', '--port', String(port)], async (url) => {
+    const { result } = await browserLogin(['work'], async (url) => {
       const page = await fetch(url, { redirect: 'follow' });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('You can close this tab');
@@ -53,35 +58,67 @@ describe('login', () => {
     expect(view.accounts).toMatchObject([{ alias: 'work', email: 'work@example.test', plan: 'pro', state: 'active', origin: 'browser' }]);
   });
 
-  it('moves to the next port when the first is taken', async () => {
-    const [port] = await freePorts(1);
-    const holder = await occupy(port!);
+  it('moves to the second port when the first is taken', async () => {
+    const holder = await occupy(ports[0]!);
     try {
-      const { port: used, result } = await browserLogin(['--port', String(port)], async (url) => {
+      const { port: used, result } = await browserLogin([], async (url) => {
         await fetch(url, { redirect: 'follow' });
       });
-      expect(used).toBe(port! + 1);
+      expect(used).toBe(ports[1]);
       expect(result.code).toBe(0);
     } finally {
       await holder.close();
     }
   });
 
-  it('refuses a callback with the wrong state, stores nothing and exits 1', async () => {
-    const [port] = await freePorts(1);
-    const { result } = await browserLogin(['--port', String(port)], async (_url, used) => {
+  it('stops at once when both ports are taken and offers the device code and paste sign-ins', async () => {
+    const holders = await Promise.all(ports.map((port) => occupy(port)));
+    try {
+      const result = await runCli(world, ['login', '--no-browser']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`ports ${ports[0]} and ${ports[1]} are all in use`);
+      expect(result.stderr).toContain('opencode-multi-auth login --headless');
+      expect(result.stderr).toContain('opencode-multi-auth login --paste');
+      expect(result.stderr).not.toContain('/oauth/authorize');
+    } finally {
+      await Promise.all(holders.map((holder) => holder.close()));
+    }
+  });
+
+  it('signs in by paste alone with --paste while another program holds the callback ports', async () => {
+    const holders = await Promise.all(ports.map((port) => occupy(port)));
+    try {
+      world.sim.setSignInAccount('acct-home');
+      const run = startCli(world, ['login', 'home', '--paste', '--no-browser']);
+      const [, url] = await run.waitFor(/^\s+(http\S+\/oauth\/authorize\S+)$/m);
+      expect(new URL(url!).searchParams.get('redirect_uri')).toBe(`http://localhost:${ports[0]}/auth/callback`);
+      const location = (await fetch(url!, { redirect: 'manual' })).headers.get('location')!;
+      run.child.stdin.write(`${location}\n`);
+      const result = await run.done;
+      expect(result.code).toBe(0);
+      expect((await status()).accounts).toMatchObject([{ alias: 'home', origin: 'pasted' }]);
+    } finally {
+      await Promise.all(holders.map((holder) => holder.close()));
+    }
+  });
+
+  it('ignores a callback of another sign-in, says so, and completes with its own', async () => {
+    world.sim.setSignInAccount('acct-work');
+    const { result } = await browserLogin([], async (url, used) => {
       const forged = await fetch(`http://127.0.0.1:${used}/auth/callback?code=forged&state=wrong`);
       expect(forged.status).toBe(400);
+      await forged.text();
+      await fetch(url, { redirect: 'follow' });
     });
-    expect(result.code).toBe(1);
-    expect(flat(result.stderr)).toMatch(/state mismatch/);
-    await expect(fs.stat(path.join(world.storeDir, 'accounts.json'))).rejects.toThrow();
+    expect(flat(result.stderr)).toMatch(/ignored a callback that does not belong to this sign-in \(state mismatch\); still waiting/);
+    expect(result.code).toBe(0);
+    expect((await status()).accounts).toMatchObject([{ email: 'work@example.test' }]);
   });
 
   it('accepts the redirect address pasted on stdin when the browser cannot reach the callback', async () => {
-    const [port] = await freePorts(1);
+    const port = ports[0]!;
     world.sim.setSignInAccount('acct-home');
-    const run = startCli(world, ['login', 'home', '--port', String(port), '--no-browser']);
+    const run = startCli(world, ['login', 'home', '--no-browser']);
     const [, url] = await run.waitFor(/^\s+(http\S+\/oauth\/authorize\S+)$/m);
     // What a user over SSH copies from the browser's address bar after the issuer redirected it.
     const location = (await fetch(url!, { redirect: 'manual' })).headers.get('location')!;
@@ -96,9 +133,8 @@ describe('login', () => {
   });
 
   it('asks again when the pasted code has a typo: the right code still works', async () => {
-    const [port] = await freePorts(1);
     world.sim.setSignInAccount('acct-home');
-    const run = startCli(world, ['login', 'home', '--port', String(port), '--no-browser']);
+    const run = startCli(world, ['login', 'home', '--no-browser']);
     const [, url] = await run.waitFor(/^\s+(http\S+\/oauth\/authorize\S+)$/m);
     const location = (await fetch(url!, { redirect: 'manual' })).headers.get('location')!;
     run.child.stdin.write(`${location.replace(/code=([^&]+)/, 'code=$1x')}\n`);
@@ -194,7 +230,9 @@ describe('login', () => {
     const result = await runCli(world, ['login', 'a', 'b']);
     expect(result.code).toBe(2);
     expect(flat(result.stderr)).toContain('Usage: opencode-multi-auth login');
-    expect((await runCli(world, ['login', '--headless', '--port', '5000'])).code).toBe(2);
+    expect((await runCli(world, ['login', '--headless', '--paste'])).code).toBe(2);
+    // No --port: the issuer accepts no port but 1455 and 1457.
+    expect((await runCli(world, ['login', '--port', '5000'])).code).toBe(2);
     expect((await runCli(world, ['login', '--bogus'])).code).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DoctorJsonSchema, RefreshJsonSchema, StatusJsonSchema } from '../../src/cli/json-schemas.js';
-import { markReloginRequired } from '../../src/store/mutations.js';
+import { markReloginRequired, recordError } from '../../src/store/mutations.js';
 import { createWorld, runCli, type CliWorld } from './harness.js';
 import { seedAccounts } from './seed.js';
 
@@ -79,6 +79,7 @@ describe('doctor', () => {
     expect(byName['opencode auth']).toMatchObject({ level: 'ok' });
     expect(byName['usage endpoint']!.message).toContain('/codex/usage answers');
     expect(byName.store).toMatchObject({ level: 'ok' });
+    expect(byName['opencode fetch']).toMatchObject({ level: 'ok' });
     expect(json.checks.filter((check) => check.level !== 'ok')).toEqual([]);
     expect(json).toMatchObject({ ok: true, verdict: 'ok' });
     expect(result.code).toBe(0);
@@ -98,5 +99,30 @@ describe('doctor', () => {
     expect(text).not.toContain('Everything needed is in place');
     for (const line of result.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
     expect(text).toContain('/wham/usage answers');
+  });
+
+  it.each(['1', 'true', 'ON'])('warns that OPENCODE_EXPERIMENTAL_NATIVE_LLM=%s keeps OpenCode from calling the plugin at all', async (value) => {
+    await writeOpenCodeSetup(['opencode-multi-auth-codex']);
+    const result = await runCli(world, ['doctor', '--json', '--offline'], { env: { OPENCODE_EXPERIMENTAL_NATIVE_LLM: value } });
+    const check = DoctorJsonSchema.parse(JSON.parse(result.stdout)).checks.find((entry) => entry.name === 'opencode fetch')!;
+    expect(check.level).toBe('warn');
+    expect(check.message).toContain(`OPENCODE_EXPERIMENTAL_NATIVE_LLM=${value} is set`);
+    expect(check.message).toContain("never calls the plugin's fetch");
+    expect(check.fix).toContain('Unset OPENCODE_EXPERIMENTAL_NATIVE_LLM');
+  });
+
+  it('stays quiet about OPENCODE_EXPERIMENTAL_NATIVE_LLM=0', async () => {
+    await writeOpenCodeSetup(['opencode-multi-auth-codex']);
+    const result = await runCli(world, ['doctor', '--json', '--offline'], { env: { OPENCODE_EXPERIMENTAL_NATIVE_LLM: '0' } });
+    expect(DoctorJsonSchema.parse(JSON.parse(result.stdout)).checks.find((entry) => entry.name === 'opencode fetch')!.level).toBe('ok');
+  });
+
+  it("shows each account's last error, the reason it was last passed over", async () => {
+    await writeOpenCodeSetup([['opencode-multi-auth-codex@0.1.0', {}]]);
+    await seedAccounts(world, [], (data) => recordError(data, ids.work!, 'timed out: no first event within 20 s', Date.now() - 5 * 60_000));
+    const result = await runCli(world, ['doctor', '--offline']);
+    expect(result.stdout).toMatch(/^ok {4}account work: last error 5 min ago: timed out: no first event within 20 s$/m);
+    expect(result.stdout).not.toContain('account home');
+    expect(result.code).toBe(0);
   });
 });

@@ -33,6 +33,20 @@ const ROWS: Row[] = [
     body: { error: { code: 'usage_limit_reached' } },
     expected: { kind: 'quota-exhausted', resetsAt: undefined, planType: undefined },
   },
+  {
+    name: "429 usage_limit_reached naming a limit family in x-codex-active-limit is that family's (PROTOCOL §8)",
+    status: 429,
+    headers: { 'x-codex-active-limit': 'codex_bengalfox' },
+    body: { error: { type: 'usage_limit_reached', resets_at: NOW / 1000 + 600 } },
+    expected: { kind: 'quota-exhausted', resetsAt: NOW + 600_000, planType: undefined, family: 'codex_bengalfox' },
+  },
+  {
+    name: '429 usage_limit_reached naming premium is the account-wide limit',
+    status: 429,
+    headers: { 'x-codex-active-limit': 'premium' },
+    body: { error: { type: 'usage_limit_reached', resets_at: NOW / 1000 + 600 } },
+    expected: { kind: 'quota-exhausted', resetsAt: NOW + 600_000, planType: undefined },
+  },
   { name: '429 usage_not_included means the plan lacks Codex', status: 429, body: { error: { type: 'usage_not_included' } }, expected: { kind: 'plan-excludes-codex' } },
   {
     name: 'another 429 with retry-after (seconds) is a burst',
@@ -57,6 +71,30 @@ const ROWS: Row[] = [
   },
   { name: 'another 429 with no hint is a burst of unknown length', status: 429, body: '', expected: { kind: 'burst-limit', retryAfterMs: undefined } },
   { name: '401 is unauthorized, with its code', status: 401, body: { error: { code: 'token_expired' } }, expected: { kind: 'unauthorized', code: 'token_expired' } },
+  {
+    name: '401 keeps the backend\'s words for the record',
+    status: 401,
+    body: { error: { code: 'token_revoked', message: 'Your authentication token has been invalidated.' } },
+    expected: { kind: 'unauthorized', code: 'token_revoked', message: 'Your authentication token has been invalidated.' },
+  },
+  {
+    name: '401 "Workspace is not authorized in this region." is the workspace\'s region, not the token (PROTOCOL.md §8)',
+    status: 401,
+    body: { error: { message: 'Workspace is not authorized in this region.' }, status: 401 },
+    expected: { kind: 'workspace-region', message: 'Workspace is not authorized in this region.' },
+  },
+  {
+    name: '400 {"detail": "The \'<model>\' model is not supported when using Codex with a ChatGPT account."} is that model missing (PROTOCOL.md §8)',
+    status: 400,
+    body: { detail: "The 'gpt-5.5' model is not supported when using Codex with a ChatGPT account." },
+    expected: { kind: 'model-unsupported', message: "The 'gpt-5.5' model is not supported when using Codex with a ChatGPT account." },
+  },
+  {
+    name: '400 {"detail": "Unsupported parameter: temperature"} is a request error (PROTOCOL.md §8)',
+    status: 400,
+    body: { detail: 'Unsupported parameter: temperature' },
+    expected: { kind: 'request-error' },
+  },
   {
     name: '403 with an HTML body is a challenge',
     status: 403,

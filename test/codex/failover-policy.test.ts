@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReplyVerdict } from '../../src/codex/classify-response.js';
 import {
+  BAD_REPLY_COOLDOWN_MS,
   BURST_COOLDOWN_CAP_MS,
   CHALLENGE_COOLDOWN_MS,
   FORBIDDEN_COOLDOWN_MS,
@@ -8,7 +9,9 @@ import {
   PLAN_EXCLUDES_COOLDOWN_MS,
   QUOTA_HORIZON_MS,
   QUOTA_UNKNOWN_RESET_COOLDOWN_MS,
+  REFUSED_AFTER_REFRESH_COOLDOWN_MS,
   WORKSPACE_DEACTIVATED_MS,
+  WORKSPACE_REGION_COOLDOWN_MS,
   burstCooldownMs,
   decideFailover,
   type FailoverContext,
@@ -53,6 +56,15 @@ const ROWS: Row[] = [
     expected: { action: 'next-account', mark: { reason: 'usage limit reached', cooldownUntil: NOW + 1_000 }, delayMs: 0 },
   },
   {
+    name: "a limit family's quota cools that family on the account, never the account",
+    verdict: { kind: 'quota-exhausted', resetsAt: NOW + 3 * HOUR, family: 'codex_bengalfox' },
+    expected: {
+      action: 'next-account',
+      mark: { reason: 'codex_bengalfox usage limit reached', familyCooldown: { family: 'codex_bengalfox', until: NOW + 3 * HOUR } },
+      delayMs: 0,
+    },
+  },
+  {
     name: 'a plan without Codex cools for hours',
     verdict: { kind: 'plan-excludes-codex' },
     expected: { action: 'next-account', mark: { reason: 'plan does not include Codex', cooldownUntil: NOW + PLAN_EXCLUDES_COOLDOWN_MS }, delayMs: 0 },
@@ -65,10 +77,27 @@ const ROWS: Row[] = [
   },
   { name: 'the first 401 refreshes and retries', verdict: { kind: 'unauthorized' }, expected: { action: 'refresh-and-retry' } },
   {
-    name: 'a 401 after a refresh marks re-login and moves on',
-    verdict: { kind: 'unauthorized', code: 'token_revoked' },
+    // The refresh just worked: the sign-in is alive, so no "new sign-in"; the backend's words are kept.
+    name: 'a 401 after a successful refresh cools the account with what the backend said, without asking for a new sign-in',
+    verdict: { kind: 'unauthorized', code: 'token_revoked', message: 'Your authentication token has been invalidated.' },
     context: { refreshedThisRequest: true },
-    expected: { action: 'next-account', mark: { reason: 'token refused after a refresh (401 token_revoked)', reloginRequired: true }, delayMs: 0 },
+    expected: {
+      action: 'next-account',
+      mark: {
+        reason: 'the backend refused a freshly refreshed token (401 token_revoked: Your authentication token has been invalidated.)',
+        cooldownUntil: NOW + REFUSED_AFTER_REFRESH_COOLDOWN_MS,
+      },
+      delayMs: 0,
+    },
+  },
+  {
+    name: 'a workspace refused in this region is cooled with the backend\'s words, never refreshed, never sent to sign in',
+    verdict: { kind: 'workspace-region', message: 'Workspace is not authorized in this region.' },
+    expected: {
+      action: 'next-account',
+      mark: { reason: 'the backend said: Workspace is not authorized in this region.', cooldownUntil: NOW + WORKSPACE_REGION_COOLDOWN_MS },
+      delayMs: 0,
+    },
   },
   {
     name: 'a challenge cools briefly and moves on',
@@ -99,6 +128,11 @@ const ROWS: Row[] = [
   { name: 'foreign reasoning after stripping is passed through', verdict: { kind: 'foreign-reasoning' }, context: { reasoningStripped: true }, expected: { action: 'pass-through' } },
   { name: 'a server error moves on after a short backoff', verdict: { kind: 'server-error' }, context: { attempt: 1 }, expected: { action: 'next-account', delayMs: 250 } },
   { name: 'the backoff doubles with attempts', verdict: { kind: 'server-error' }, context: { attempt: 3 }, expected: { action: 'next-account', delayMs: 1_000 } },
+  {
+    name: 'a reply that timed out moves on at once with a short cooldown',
+    verdict: { kind: 'bad-reply', reason: 'timed out' },
+    expected: { action: 'next-account', mark: { reason: 'timed out', cooldownUntil: NOW + BAD_REPLY_COOLDOWN_MS }, delayMs: 0 },
+  },
   { name: 'a server-asked wait is capped at 5 s', verdict: { kind: 'server-error', retryAfterMs: 60_000 }, expected: { action: 'next-account', delayMs: 5_000 } },
 ];
 

@@ -24,6 +24,7 @@ afterEach(async () => {
 /** The decision records the plugin logged, parsed. */
 function decisions(fx: RequestPathFixture): {
   reason: string;
+  because?: string;
   attempts: { account: string; status?: number; outcome: string }[];
   others: { account: string; why: string }[];
   explanation?: string;
@@ -98,7 +99,7 @@ describe('request path: failover against the simulator', () => {
     expect(work.health.reloginRequired).toBeUndefined();
   });
 
-  it('marks re-login and moves on when the token is refused again after a refresh', async () => {
+  it('moves on with the backend\'s words, and no "new sign-in", when the token is refused again after a successful refresh', async () => {
     const fx = await start();
     fx.sim.addFault({ route: 'responses', accountId: 'work', times: 2, status: 401, body: '{"error":{"code":"token_revoked"}}' });
     const reply = await fx.send();
@@ -106,7 +107,10 @@ describe('request path: failover against the simulator', () => {
     expect(fx.responsesTried()).toEqual(['work', 'work', 'personal']);
     expect(fx.sim.counters.refreshes('work')).toBe(1);
     const work = await fx.storedAccount('work');
-    expect(work.health.reloginRequired?.reason).toContain('401');
+    // The refresh token just worked: a new sign-in would change nothing.
+    expect(work.health.reloginRequired).toBeUndefined();
+    expect(work.health.cooldownReason).toContain('401 token_revoked');
+    expect(work.health.lastError?.message).toContain('the backend refused a freshly refreshed token');
   });
 
   it('marks re-login and moves on when the account was revoked and its refresh fails', async () => {
@@ -185,7 +189,7 @@ describe('request path: failover against the simulator', () => {
     expect(fx.sim.counters.requests('responses', 'personal')).toBe(1);
     const [record] = decisions(fx);
     expect(record!.attempts.map((attempt) => [attempt.account, attempt.outcome.split(':')[0]])).toEqual([
-      ['work', 'network error'],
+      ['work', 'timed out'],
       ['personal', 'served'],
     ]);
   });
@@ -343,6 +347,9 @@ describe('request path: decision log', () => {
     // The record also says why the accounts it did not try were passed over.
     expect(records[1]!.others).toEqual([{ account: 'spare', why: 'eligible, not chosen' }]);
     expect(records[2]!.others.find((other) => other.account === 'work')?.why).toMatch(/^5h limit \(100% used\) until /);
+    // And why the account that served was chosen.
+    expect(records[0]!.because).toMatch(/^the account whose quota is most at risk of expiring unused \(/);
+    expect(records[2]!.because).toMatch(/^the account whose quota is most at risk of expiring unused \(.* units\/h: /);
 
     const stored = await fx.storedData();
     const tokens = tokensSeenBySimulator(fx);

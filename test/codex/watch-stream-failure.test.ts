@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { watchStreamFailure, type StreamFailure } from '../../src/codex/watch-stream-failure.js';
+import { StreamFailureScanner, type StreamFailure } from '../../src/codex/watch-stream-failure.js';
 
 const encoder = new TextEncoder();
 
@@ -7,14 +7,14 @@ function sse(type: string, data: Record<string, unknown>): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 }
 
+const HEAD = sse('response.created', { response: { id: 'resp_1', status: 'in_progress' } }) + sse('response.output_text.delta', { delta: 'Hello' });
+
 const FAILED_STREAM =
-  sse('response.created', { response: { id: 'resp_1', status: 'in_progress' } }) +
-  sse('response.output_text.delta', { delta: 'Hello' }) +
-  sse('response.failed', { response: { id: 'resp_1', status: 'failed', error: { code: 'server_error', message: 'An error occurred while processing your request.' } } });
+  HEAD + sse('response.failed', { response: { id: 'resp_1', status: 'failed', error: { code: 'server_error', message: 'An error occurred while processing your request.' } } });
 
 const GOOD_STREAM =
   sse('response.created', { response: { id: 'resp_1', status: 'in_progress' } }) +
-  sse('response.output_text.delta', { delta: 'the word response.failed in text is not an event' }) +
+  sse('response.output_text.delta', { delta: 'the words "response.failed" and {"type":"error"} in text are not events' }) +
   sse('response.completed', { response: { id: 'resp_1', status: 'completed' } });
 
 /** Splits bytes into chunks at the given offsets. */
@@ -28,54 +28,51 @@ function chunksAt(bytes: Uint8Array, offsets: number[]): Uint8Array[] {
   return chunks.filter((chunk) => chunk.length > 0);
 }
 
-async function pipe(chunks: Uint8Array[]): Promise<{ out: Uint8Array; failures: StreamFailure[]; ended: number }> {
-  const failures: StreamFailure[] = [];
-  let ended = 0;
-  const source = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(chunk);
-      controller.close();
-    },
-  });
-  const out = new Uint8Array(await new Response(watchStreamFailure(source, (failure) => failures.push(failure), () => ended++)).arrayBuffer());
-  return { out, failures, ended };
+function scan(chunks: Uint8Array[]): { ended: boolean; failure: StreamFailure | undefined } {
+  const scanner = new StreamFailureScanner();
+  for (const chunk of chunks) scanner.scan(chunk);
+  return { ended: scanner.ended(), failure: scanner.failure() };
 }
 
-describe('watchStreamFailure', () => {
+describe('StreamFailureScanner', () => {
   const bytes = encoder.encode(FAILED_STREAM);
   const markerAt = FAILED_STREAM.indexOf('"response.failed"');
 
-  it('reports a response.failed event with its code and message', async () => {
-    const { failures, ended } = await pipe([bytes]);
-    expect(failures).toEqual([{ code: 'server_error', message: 'An error occurred while processing your request.' }]);
-    expect(ended).toBe(1);
+  it('reports a response.failed event with its code and message', () => {
+    expect(scan([bytes])).toEqual({
+      ended: true,
+      failure: { event: 'response.failed', code: 'server_error', message: 'An error occurred while processing your request.' },
+    });
   });
 
-  it.each([1, 5, 9, 16])('finds the marker split across a chunk boundary %i bytes into it', async (split) => {
-    const { out, failures } = await pipe(chunksAt(bytes, [markerAt + split]));
-    expect(failures).toHaveLength(1);
-    expect(failures[0]!.code).toBe('server_error');
-    expect(Buffer.from(out).equals(Buffer.from(bytes))).toBe(true);
+  it.each([1, 5, 9, 16])('finds the marker split across a chunk boundary %i bytes into it', (split) => {
+    expect(scan(chunksAt(bytes, [markerAt + split])).failure?.code).toBe('server_error');
   });
 
-  it('finds the marker when the stream arrives one byte at a time, and passes every byte through', async () => {
-    const { out, failures } = await pipe(chunksAt(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1)));
-    expect(failures.map((failure) => failure.code)).toEqual(['server_error']);
-    expect(Buffer.from(out).equals(Buffer.from(bytes))).toBe(true);
+  it('finds the marker when the stream arrives one byte at a time', () => {
+    expect(scan(chunksAt(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))).failure?.code).toBe('server_error');
   });
 
-  it('passes a healthy stream through byte-identical and reports nothing', async () => {
+  it('reports a top-level error event and a response.incomplete with their code or reason', () => {
+    const error = HEAD + sse('error', { code: 'server_is_overloaded', message: 'Overloaded', param: null });
+    expect(scan([encoder.encode(error)]).failure).toEqual({ event: 'error', code: 'server_is_overloaded', message: 'Overloaded' });
+    const incomplete = HEAD + sse('response.incomplete', { response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } } });
+    expect(scan(chunksAt(encoder.encode(incomplete), [HEAD.length + 20])).failure).toEqual({ event: 'response.incomplete', code: 'max_output_tokens', message: undefined });
+  });
+
+  it('sees response.completed as the end, with no failure, even when the words appear in model text', () => {
     const good = encoder.encode(GOOD_STREAM);
-    const { out, failures, ended } = await pipe(chunksAt(good, [3, 50, 51, 120]));
-    expect(Buffer.from(out).equals(Buffer.from(good))).toBe(true);
-    expect(failures).toEqual([]);
-    expect(ended).toBe(1);
+    expect(scan(chunksAt(good, [3, 50, 51, 120]))).toEqual({ ended: true, failure: undefined });
   });
 
-  it('passes multi-byte characters split across chunks through unchanged', async () => {
-    const text = sse('response.output_text.delta', { delta: 'héllo – 世界 🎉' }) + sse('response.completed', {});
-    const data = encoder.encode(text);
-    const { out } = await pipe(chunksAt(data, [60, 61, 62, 63, 64, 65]));
-    expect(new TextDecoder().decode(out)).toBe(text);
+  it('finds markers in large chunks too (searched natively rather than by pattern)', () => {
+    const big = sse('response.output_text.delta', { delta: 'x'.repeat(8_000) });
+    expect(scan([encoder.encode(HEAD + big + FAILED_STREAM.slice(HEAD.length))]).failure?.code).toBe('server_error');
+    expect(scan([encoder.encode(HEAD + big + sse('response.completed', {}))])).toEqual({ ended: true, failure: undefined });
+    expect(scan([encoder.encode(HEAD + big)])).toEqual({ ended: false, failure: undefined });
+  });
+
+  it('knows a stream that stopped before any terminal event has not ended', () => {
+    expect(scan([encoder.encode(HEAD)])).toEqual({ ended: false, failure: undefined });
   });
 });

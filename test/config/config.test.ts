@@ -14,7 +14,7 @@ describe('readConfig', () => {
       codexBaseUrl: 'https://chatgpt.com/backend-api',
       authIssuer: 'https://auth.openai.com',
       refreshQueueConcurrency: 5,
-      strategy: 'sticky',
+      strategy: 'pace',
       pauseAtPercent: 100,
       snapshotStaleAfter: 2 * 3_600_000,
       usageRefreshInterval: 5 * 60_000,
@@ -45,7 +45,7 @@ describe('readConfig', () => {
     ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', '21', 'a whole number from 1 to 20', 5],
     ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', 'five', 'a whole number from 1 to 20', 5],
     ['OPENCODE_MULTI_AUTH_REFRESH_QUEUE_CONCURRENCY', '2.5', 'a whole number from 1 to 20', 5],
-    ['OPENCODE_MULTI_AUTH_STRATEGY', 'random', 'sticky, round-robin, least-used', 'sticky'],
+    ['OPENCODE_MULTI_AUTH_STRATEGY', 'random', 'pace, sticky, round-robin, least-used', 'pace'],
     ['OPENCODE_MULTI_AUTH_CODEX_BASE_URL', 'ftp://example.com', 'an http(s) URL', 'https://chatgpt.com/backend-api'],
     ['OPENCODE_MULTI_AUTH_SNAPSHOT_STALE_AFTER', '10s', 'a duration from 1m to 7d', 2 * 3_600_000],
   ])('reports %s=%j naming the variable, the value and what is accepted, and keeps the default', (variable, value, accepts, fallback) => {
@@ -132,4 +132,44 @@ describe('durations', () => {
     [125 * 60_000, '2h 5m'],
     [3 * 86_400_000 + 4 * 3_600_000, '3d 4h'],
   ])('formats %d ms as %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+});
+
+describe('path settings', () => {
+  it.each(['OPENCODE_MULTI_AUTH_STORE_DIR', 'OPENCODE_MULTI_AUTH_LOG_FILE'])('refuses an empty %s, naming the variable, instead of treating it as unset', (variable) => {
+    for (const value of ['', '   ']) {
+      const { problems } = readConfig({ ...HOME, [variable]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.variable).toBe(variable);
+      expect(problems[0]!.fatal).toBe(true);
+      expect(problems[0]!.message).toContain(`${variable} is set but empty`);
+      expect(() => readConfigStrict({ ...HOME, [variable]: value })).toThrow(variable);
+    }
+  });
+
+  it('still treats an empty non-path setting as unset', () => {
+    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STRATEGY: '' }).problems).toEqual([]);
+  });
+
+  it('puts the default log file in the configured store folder, as the README says', () => {
+    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '/srv/accounts' }).config.logFile).toBe(path.resolve('/srv/accounts/plugin.log'));
+    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '~/accounts' }).config.logFile).toBe(path.join('/home/someone', 'accounts', 'plugin.log'));
+    // A relative store folder is refused (one store per project folder otherwise), and stands the plugin aside.
+    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: 'relative/store' }).problems).toMatchObject([{ variable: 'OPENCODE_MULTI_AUTH_STORE_DIR', fatal: true }]);
+    expect(readConfig(HOME).config.logFile).toBe(path.join('/home/someone', '.config', 'opencode-multi-auth', 'plugin.log'));
+    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '/s', OPENCODE_MULTI_AUTH_LOG_FILE: '/logs/x.log' }).config.logFile).toBe('/logs/x.log');
+  });
+});
+
+describe('the plugin with an empty path setting', () => {
+  it('stands aside with the variable named instead of opening the default store', async () => {
+    const { PluginRuntime } = await import('../../src/plugin/plugin-runtime.js');
+    const runtime = new PluginRuntime({ env: { ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '' }, logSink: () => {} });
+    const readiness = await runtime.readiness();
+    expect(readiness.ready).toBe(false);
+    if (readiness.ready) return;
+    const body = (await readiness.explain().json()) as { error: { message: string; code: string } };
+    expect(body.error.code).toBe('invalid_config');
+    expect(body.error.message).toContain('OPENCODE_MULTI_AUTH_STORE_DIR is set but empty');
+    await runtime.dispose();
+  });
 });

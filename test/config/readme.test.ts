@@ -31,10 +31,18 @@ describe('the README', () => {
       ['USAGE_REFRESH_INTERVAL', `\`${formatDuration(config.usageRefreshInterval)}\``],
       ['MAX_RETRY_WAIT', `\`${formatDuration(config.maxRetryWait)}\``],
       ['REQUEST_TIMEOUT', `\`${formatDuration(config.requestTimeout)}\``],
+      ['ERROR_BODY_TIMEOUT', `\`${formatDuration(config.errorBodyTimeout)}\``],
+      ['FIRST_EVENT_TIMEOUT', `\`${formatDuration(config.firstEventTimeout)}\``],
+      ['STREAM_IDLE_TIMEOUT', `\`${formatDuration(config.streamIdleTimeout)}\``],
       ['TOKEN_REFRESH_MARGIN', `\`${formatDuration(config.tokenRefreshMargin)}\``],
       ['CODEX_BASE_URL', `\`${config.codexBaseUrl}\``],
       ['AUTH_ISSUER', `\`${config.authIssuer}\``],
       ['LOG_LEVEL', `\`${config.logLevel}\``],
+      ['CALLBACK_PORTS', `\`${config.callbackPorts.join(',')}\``],
+      ['USE_CREDITS', `\`${config.useCredits}\``],
+      ['NOTIFY', `\`${config.notify}\``],
+      ['NOTIFY_WEEKLY_PERCENT', `\`${config.notifyWeeklyPercent}\``],
+      ['NOTIFY_COOLDOWN', `\`${formatDuration(config.notifyCooldown)}\``],
     ];
     for (const [name, text] of defaults) expect(rows.get(`OPENCODE_MULTI_AUTH_${name}`), name).toContain(text);
   });

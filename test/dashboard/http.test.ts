@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/store/account-store.js';
 import { setEnabled } from '../../src/store/mutations.js';
@@ -42,6 +44,8 @@ describe('pages and assets', () => {
     expect(script.status).toBe(200);
     expect(script.headers['content-type']).toContain('text/javascript');
     expect(script.text).toContain('EventSource');
+    // The script is the bundle `npm run build` wrote from src/dashboard/web, not something built at run time.
+    expect(script.text).toBe(readFileSync(path.resolve('dist/dashboard/web/app.js'), 'utf8'));
     expect(script.text).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
     const style = await call(world.dashboard, 'GET', '/app.css');
     expect(style.status).toBe(200);
@@ -67,6 +71,27 @@ describe('GET /api/state', () => {
       ['home', 'home@example.test', 'active'],
     ]);
     expectNoSecrets(answer.text);
+  });
+});
+
+describe('who serves now', () => {
+  it('answers with the account a new session gets and follows sessions the plugin records in another process', async () => {
+    const first = (await call(world.dashboard, 'GET', '/api/state')).json();
+    expect(first.serving).toMatchObject({ strategy: 'pace', newSession: { alias: 'work', reason: 'most-at-risk' }, sessions: [] });
+    // No usage observed yet: both look fresh, and the tie goes to the account used longest ago (store order here).
+    expect(first.serving.newSession.why).toMatch(/^the account whose quota is most at risk of expiring unused \(.*\) \(home: 100% left\)$/);
+
+    const plugin = new AccountStore({ dir: world.dir });
+    await plugin.load();
+    await plugin.update((data) => (data.sessions['ses_from_opencode'] = { accountId: world.ids.home!, at: Date.now() }));
+    await plugin.close();
+    const events = await readEvents(world.dashboard, (event) => event.event === 'state' && event.data.serving.sessions.length === 1);
+    expect(events.at(-1)!.data.serving.sessions[0]).toMatchObject({
+      sessionId: 'ses_from_opencode',
+      alias: 'home',
+      live: true,
+      next: { alias: 'home', reason: 'session', moves: false },
+    });
   });
 });
 
@@ -297,3 +322,22 @@ function require_get(port: number, done: (status: number, headers: Record<string
   req.on('error', () => undefined);
   return req;
 }
+
+describe('with another strategy', () => {
+  it('answers with the decision of the configured strategy', async () => {
+    const other = await createDashboardWorld({
+      accounts: [
+        { accountId: 'acct-a', alias: 'a', fiveHourUsedPercent: 10 },
+        { accountId: 'acct-b', alias: 'b', fiveHourUsedPercent: 90 },
+      ],
+      settings: { OPENCODE_MULTI_AUTH_STRATEGY: 'round-robin' },
+    });
+    try {
+      const view = (await call(other.dashboard, 'GET', '/api/state')).json();
+      expect(view.serving.strategy).toBe('round-robin');
+      expect(view.serving.newSession).toMatchObject({ alias: 'a', reason: 'round-robin', why: 'round-robin: the first in turn' });
+    } finally {
+      await other.close();
+    }
+  });
+});

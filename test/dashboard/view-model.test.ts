@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dashboardView, utcDay, windowView } from '../../src/dashboard/view-model.js';
+import { dashboardView, lastErrorView, utcDay, windowView } from '../../src/dashboard/view-model.js';
 import type { HistoryPoint } from '../../src/dashboard/usage-history.js';
 import type { Account } from '../../src/store/schema.js';
 import { makeAccount, storeWith } from '../store/factories.js';
@@ -98,8 +98,46 @@ describe('dashboardView', () => {
     ];
     const view = dashboardView(data, { now: NOW, eligibility, history });
     expect(view.timeline).toEqual({ from: NOW - 24 * HOUR, to: NOW });
-    expect(view.accounts[0]!.timeline).toEqual({ fiveHour: [[NOW - 3 * HOUR, 30], [NOW - 60_000, 60]], weekly: [[NOW - 2 * HOUR, 5]] });
+    expect(view.accounts[0]!.timeline).toEqual({ fiveHour: [[NOW - 3 * HOUR, 30], [NOW - 60_000, 60]], weekly: [[NOW - 2 * HOUR, 5]], monthly: [] });
     expect(view.accounts[1]!.timeline.fiveHour).toEqual([[NOW - HOUR, 90]]);
+  });
+});
+
+describe('lastErrorView', () => {
+  const ERROR_AT = NOW - HOUR;
+  it.each<[string, (account: Account) => void, { what: 'request' | 'usage-refresh'; at: number } | null]>([
+    ['stands with nothing after it', () => {}, null],
+    ['stands when the last request was before it', (a) => (a.stats.lastUsedAt = ERROR_AT - 1), null],
+    ['is resolved by a request served after it', (a) => (a.stats.lastUsedAt = NOW - 60_000), { what: 'request', at: NOW - 60_000 }],
+    ['is resolved by a usage refresh that answered after it', (a) => (a.usage.weekly = { usedPercent: 10, observedAt: NOW - 120_000, source: 'usage-endpoint' }), { what: 'usage-refresh', at: NOW - 120_000 }],
+    ['is not resolved by reply headers (a failed reply carries them too)', (a) => (a.usage.fiveHour = { usedPercent: 10, observedAt: NOW - 60_000, source: 'response-headers' }), null],
+    [
+      'names the latest success when both came after it',
+      (a) => {
+        a.stats.lastUsedAt = NOW - 5 * 60_000;
+        a.usage.fiveHour = { usedPercent: 10, observedAt: NOW - 60_000, source: 'usage-endpoint' };
+      },
+      { what: 'usage-refresh', at: NOW - 60_000 },
+    ],
+  ])('an error %s', (_, edit, resolvedBy) => {
+    const made = account(1, (a) => {
+      a.health.lastError = { message: 'stream reset', at: ERROR_AT };
+      edit(a);
+    });
+    expect(lastErrorView(made)).toEqual({ message: 'stream reset', at: ERROR_AT, resolvedBy });
+  });
+
+  it('is null without an error', () => expect(lastErrorView(account(1))).toBeNull());
+});
+
+describe('dashboardView: who serves now', () => {
+  it('carries the rotator’s answer for a new session and the recent sessions', () => {
+    const data = storeWith(account(1), account(2, (a) => (a.usage.fiveHour = { usedPercent: 100, resetsAt: NOW + HOUR, observedAt: NOW - 60_000, source: 'usage-endpoint' })));
+    data.sessions['ses-1'] = { accountId: data.accounts[1]!.id, at: NOW - 60_000 };
+    const view = dashboardView(data, { now: NOW, eligibility, strategy: 'sticky' });
+    expect(view.serving.newSession).toMatchObject({ alias: 'alias-1', reason: 'most-headroom' });
+    expect(view.serving.sessions).toMatchObject([{ sessionId: 'ses-1', alias: 'alias-2', live: true, next: { alias: 'alias-1', moves: true } }]);
+    expect(view.accounts.map((a) => a.needsSignIn)).toEqual([false, false]);
   });
 });
 

@@ -27,10 +27,14 @@ export interface DashboardWorld {
 export interface WorldOptions {
   accounts: (SimAccountSpec & { alias: string; edit?: (account: Account) => void })[];
   usageLatencyMs?: number;
+  /** More OPENCODE_MULTI_AUTH_* settings for the dashboard's config. */
+  settings?: Record<string, string>;
 }
 
 export async function createDashboardWorld(options: WorldOptions): Promise<DashboardWorld> {
-  const sim = await startSimulator({ accounts: options.accounts, usageLatencyMs: options.usageLatencyMs });
+  // Callback ports of this world, which its issuer accepts (the real one, and the simulator's default, only 1455 and 1457).
+  const signInPorts = await freePorts(2);
+  const sim = await startSimulator({ accounts: options.accounts, usageLatencyMs: options.usageLatencyMs, redirectPorts: signInPorts });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'oma-dashboard-'));
   const now = Date.now();
   const ids: Record<string, string> = {};
@@ -48,10 +52,11 @@ export async function createDashboardWorld(options: WorldOptions): Promise<Dashb
     OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer,
     OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl,
     HOME: dir,
+    ...options.settings,
   });
   const store = new AccountStore({ dir, statIntervalMs: 50, debounceMs: 20 });
   await store.load();
-  const dashboard = await startDashboard({ store, config, port: 0, watchIntervalMs: 100, signInPorts: await freePorts(2) });
+  const dashboard = await startDashboard({ store, config, port: 0, watchIntervalMs: 100, signInPorts });
   return {
     sim,
     dir,

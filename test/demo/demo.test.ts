@@ -41,7 +41,7 @@ describe('npm run demo', () => {
 
     // The first prompt goes to the account with the most headroom and its session stays there.
     expect(out).toMatch(/reply: Hello from acct-personal\./);
-    expect(out).toMatch(/served by personal \(most headroom left\)/);
+    expect(out).toMatch(/served by personal \(its quota is the most at risk of expiring unused\)/);
     expect(out).toMatch(/served by personal \(same session, stays on its account\)/);
     // work is out but the plugin did not know: a 429, then the request moves on before any byte.
     expect(out).toMatch(/work: 429 usage limit reached → moved to team/);

@@ -115,6 +115,119 @@ describe('chooseAccount: sticky', () => {
   });
 });
 
+const weeklyWindow = (usedPercent: number, resetsInHours: number) => snapshot(usedPercent, { windowMinutes: 10_080, resetsAt: NOW + resetsInHours * HOUR });
+
+describe('chooseAccount: pace', () => {
+  const choosePace = (data: StoreData, fields: Partial<ChoiceRequest> = {}, memory: RotationMemory = {}) => choose(data, fields, memory, 'pace');
+
+  it('sends a new session where quota expires soonest unused, not where most percent is left', () => {
+    const data = storeOf([
+      routingAccount('roomy', (a) => (a.usage.weekly = weeklyWindow(10, 100))),
+      routingAccount('expiring', (a) => (a.usage.weekly = weeklyWindow(50, 5))),
+    ]);
+    const choice = choosePace(data, { sessionId: 'ses_new' });
+    expect(chosenAlias(choice)).toBe('expiring');
+    expect(choice.ok && choice.reason).toBe('most-at-risk');
+    // Today's sticky ranking would have chosen the other.
+    expect(chosenAlias(choose(data, { sessionId: 'ses_new' }, {}, 'sticky'))).toBe('roomy');
+  });
+
+  it('weighs units by plan: a Pro window at 80 % holds more than a fresh Plus one', () => {
+    const data = storeOf([
+      routingAccount('plus', (a) => ((a.plan = 'plus'), (a.usage.weekly = weeklyWindow(0, 48)))),
+      routingAccount('pro', (a) => ((a.plan = 'pro'), (a.usage.weekly = weeklyWindow(80, 48)))),
+    ]);
+    expect(chosenAlias(choosePace(data))).toBe('pro');
+  });
+
+  it('keeps a session on its account while it is eligible, even when another is more at risk', () => {
+    const data = storeOf([
+      routingAccount('expiring', (a) => (a.usage.weekly = weeklyWindow(50, 2))),
+      routingAccount('home', (a) => (a.usage.weekly = weeklyWindow(10, 150))),
+    ]);
+    const choice = choosePace(data, { sessionId: 's' }, { sessionAccountId: data.accounts[1]!.id });
+    expect(chosenAlias(choice)).toBe('home');
+    expect(choice.ok && choice.reason).toBe('session');
+  });
+
+  it('moves a session whose account is paused to the account most at risk', () => {
+    const data = storeOf([
+      routingAccount('roomy', (a) => (a.usage.weekly = weeklyWindow(0, 150))),
+      routingAccount('expiring', (a) => (a.usage.weekly = weeklyWindow(40, 10))),
+      routingAccount('home', (a) => (a.usage.fiveHour = paused)),
+    ]);
+    expect(chosenAlias(choosePace(data, { sessionId: 's' }, { sessionAccountId: data.accounts[2]!.id }))).toBe('expiring');
+  });
+
+  it('moves a session one turn early when its last reply left its account at the edge of a limit', () => {
+    const data = storeOf([
+      routingAccount('other', (a) => (a.usage.weekly = weeklyWindow(0, 150))),
+      routingAccount('home', (a) => ((a.usage.fiveHour = snapshot(99)), (a.usage.weekly = weeklyWindow(10, 5)))),
+    ]);
+    const choice = choosePace(data, { sessionId: 's' }, { sessionAccountId: data.accounts[1]!.id });
+    expect(chosenAlias(choice)).toBe('other');
+    expect(choice.ok && choice.reason).toBe('limit-edge');
+  });
+
+  it('keeps a session at the edge of a limit when no other account can serve', () => {
+    const data = storeOf([
+      routingAccount('out', (a) => (a.usage.weekly = weeklyWindow(100, 20))),
+      routingAccount('home', (a) => (a.usage.fiveHour = snapshot(99))),
+    ]);
+    const choice = choosePace(data, { sessionId: 's' }, { sessionAccountId: data.accounts[1]!.id });
+    expect(chosenAlias(choice)).toBe('home');
+    expect(choice.ok && choice.reason).toBe('session');
+  });
+
+  it('does not move a session from one account at the edge of a limit to another', () => {
+    const data = storeOf([
+      routingAccount('also-edge', (a) => ((a.usage.fiveHour = snapshot(99)), (a.usage.weekly = weeklyWindow(0, 2)))),
+      routingAccount('home', (a) => ((a.usage.fiveHour = snapshot(98)), (a.usage.weekly = weeklyWindow(50, 100)))),
+    ]);
+    const choice = choosePace(data, { sessionId: 's' }, { sessionAccountId: data.accounts[1]!.id });
+    expect(chosenAlias(choice)).toBe('home');
+    expect(choice.ok && choice.reason).toBe('session');
+  });
+
+  it('sends a new session to an account at the edge of a limit only when nothing else can serve', () => {
+    const edge = routingAccount('edge', (a) => ((a.usage.weekly = weeklyWindow(99, 1)), (a.plan = 'plus')));
+    const data = storeOf([edge, routingAccount('calm', (a) => (a.usage.weekly = weeklyWindow(90, 160)))]);
+    expect(chosenAlias(choosePace(data))).toBe('calm');
+    expect(chosenAlias(choosePace(data, { tried: new Set([data.accounts[1]!.id]) }))).toBe('edge');
+  });
+
+  it('ranks an account whose weekly reset is unknown as a full week away, and such accounts by headroom', () => {
+    const known = storeOf([
+      routingAccount('unknown', (a) => (a.usage.fiveHour = snapshot(0))),
+      routingAccount('expiring', (a) => (a.usage.weekly = weeklyWindow(50, 24))),
+    ]);
+    expect(chosenAlias(choosePace(known))).toBe('expiring');
+    const unknown = storeOf([
+      routingAccount('half', (a) => (a.usage.fiveHour = snapshot(50))),
+      routingAccount('fresh', (a) => (a.usage.fiveHour = snapshot(5))),
+    ]);
+    const choice = choosePace(unknown);
+    expect(chosenAlias(choice)).toBe(chosenAlias(choose(unknown, {}, {}, 'sticky')));
+    expect(chosenAlias(choice)).toBe('fresh');
+  });
+
+  it('breaks a pace tie by today\'s ranking (most headroom)', () => {
+    const data = storeOf([
+      routingAccount('busy', (a) => ((a.usage.weekly = weeklyWindow(20, 80)), (a.usage.fiveHour = snapshot(60)))),
+      routingAccount('quiet', (a) => ((a.usage.weekly = weeklyWindow(20, 80)), (a.usage.fiveHour = snapshot(10)))),
+    ]);
+    expect(chosenAlias(choosePace(data))).toBe('quiet');
+  });
+
+  it('still obeys a pin over pace', () => {
+    const data = storeOf(
+      [routingAccount('expiring', (a) => (a.usage.weekly = weeklyWindow(50, 2))), routingAccount('pinned', (a) => (a.usage.weekly = weeklyWindow(0, 160)))],
+      (d) => (d.pin = { accountId: d.accounts[1]!.id }),
+    );
+    expect(chosenAlias(choosePace(data))).toBe('pinned');
+  });
+});
+
 describe('chooseAccount: round-robin', () => {
   const data = storeOf([routingAccount('a'), routingAccount('b', (a) => (a.enabled = false)), routingAccount('c'), routingAccount('d')]);
 

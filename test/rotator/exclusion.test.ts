@@ -5,6 +5,7 @@ import type { Account } from '../../src/store/schema.js';
 import { HOUR, MINUTE, NOW, routingAccount, snapshot } from '../support/routing-accounts.js';
 
 const STALE_AFTER = 2 * HOUR;
+const SPARK = { id: 'codex_bengalfox', limitName: 'GPT-5.3-Codex-Spark' };
 
 function context(fields: Partial<EligibilityContext> = {}): EligibilityContext {
   return { now: NOW, model: 'gpt-5.4', pauseAtPercent: 100, snapshotStaleAfterMs: STALE_AFTER, ...fields };
@@ -118,6 +119,136 @@ const ROWS: Row[] = [
     name: 'a 100% snapshot with neither observedAt nor resetsAt pauses',
     account: routingAccount('a', (a) => (a.usage.fiveHour = snapshot(100, { observedAt: undefined, resetsAt: undefined }))),
     expected: ['usage-limit'],
+  },
+  {
+    name: "a spent limit family excludes a request for its model (its 429 cooldown)",
+    account: routingAccount('a', (a) => (a.health.familyCooldowns = { codex_bengalfox: { until: NOW + HOUR, reason: 'x' } })),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: ['family-limit'],
+  },
+  {
+    name: "a family's fresh 100% window excludes a request for its model",
+    account: routingAccount('a', (a) => (a.usage.additional = { codex_bengalfox: { fiveHour: snapshot(100) } })),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: ['family-limit'],
+  },
+  {
+    name: "a spent family leaves the account's other models alone",
+    account: routingAccount('a', (a) => {
+      a.health.familyCooldowns = { codex_bengalfox: { until: NOW + HOUR, reason: 'x' } };
+      a.usage.additional = { codex_bengalfox: { fiveHour: snapshot(100) } };
+    }),
+    context: { model: 'gpt-5.4' },
+    expected: [],
+  },
+  {
+    name: "a family's stale 100% window and an expired family cooldown no longer exclude",
+    account: routingAccount('a', (a) => {
+      a.health.familyCooldowns = { codex_bengalfox: { until: NOW - 1, reason: 'x' } };
+      a.usage.additional = { codex_bengalfox: { fiveHour: snapshot(100, { resetsAt: NOW - 1 }) } };
+    }),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: [],
+  },
+  {
+    name: "another family's spent limit does not exclude this family's model",
+    account: routingAccount('a', (a) => (a.health.familyCooldowns = { codex_other: { until: NOW + HOUR, reason: 'x' } })),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: [],
+  },
+  {
+    name: "the account-wide limit still excludes a family's model",
+    account: routingAccount('a', (a) => (a.usage.fiveHour = snapshot(100))),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: ['usage-limit'],
+  },
+  {
+    name: 'an account whose catalog lacks the model is excluded',
+    account: routingAccount('a', (a) => (a.catalog = { models: [{ slug: 'gpt-5.5', visibility: 'list' }], checkedAt: NOW })),
+    expected: ['model-not-in-catalog'],
+  },
+  {
+    name: 'an account whose catalog has the model, even hidden, is not excluded',
+    account: routingAccount('a', (a) => (a.catalog = { models: [{ slug: 'gpt-5.4', visibility: 'hide' }], checkedAt: NOW })),
+    expected: [],
+  },
+  {
+    name: 'a full 30-day window (free plan) excludes',
+    account: routingAccount('a', (a) => (a.usage.monthly = snapshot(100, { windowMinutes: 43_200, resetsAt: NOW + 240 * HOUR }))),
+    expected: ['usage-limit'],
+  },
+  {
+    name: 'the backend\'s allowed:false excludes at 12 % used',
+    account: routingAccount('a', (a) => {
+      a.usage.fiveHour = snapshot(12);
+      a.usage.limit = { reached: true, reason: 'workspace_member_usage_limit_reached', until: NOW + HOUR, observedAt: NOW - MINUTE };
+    }),
+    expected: ['limit-reached'],
+  },
+  {
+    name: 'the backend\'s block ends at its reset',
+    account: routingAccount('a', (a) => (a.usage.limit = { reached: true, until: NOW, observedAt: NOW - HOUR })),
+    expected: [],
+  },
+  {
+    name: 'a block older than a snapshot stays believed is re-checked, not trusted',
+    account: routingAccount('a', (a) => (a.usage.limit = { reached: true, until: NOW + 100 * HOUR, observedAt: NOW - 3 * HOUR })),
+    expected: [],
+  },
+  {
+    name: 'a newer "allowed" lifts the block',
+    account: routingAccount('a', (a) => (a.usage.limit = { reached: false, observedAt: NOW - MINUTE })),
+    expected: [],
+  },
+  {
+    name: 'credits keep an account past its limits only with USE_CREDITS',
+    account: routingAccount('a', (a) => {
+      a.usage.fiveHour = snapshot(100);
+      a.usage.limit = { reached: true, until: NOW + HOUR, observedAt: NOW - MINUTE };
+      a.usage.credits = { hasCredits: true, balance: '5', observedAt: NOW };
+    }),
+    expected: ['usage-limit', 'limit-reached'],
+  },
+  {
+    name: 'with USE_CREDITS an account with credits serves past its limits',
+    account: routingAccount('a', (a) => {
+      a.usage.fiveHour = snapshot(100);
+      a.usage.limit = { reached: true, until: NOW + HOUR, observedAt: NOW - MINUTE };
+      a.usage.credits = { unlimited: true, observedAt: NOW };
+    }),
+    context: { useCredits: true },
+    expected: [],
+  },
+  {
+    name: 'USE_CREDITS does nothing for an account without credits',
+    account: routingAccount('a', (a) => {
+      a.usage.fiveHour = snapshot(100);
+      a.usage.credits = { hasCredits: false, unlimited: false, balance: '0', observedAt: NOW };
+    }),
+    context: { useCredits: true },
+    expected: ['usage-limit'],
+  },
+  {
+    name: "the backend's allowed:false also excludes a family's model",
+    account: routingAccount('a', (a) => (a.usage.limit = { reached: true, until: NOW + HOUR, observedAt: NOW - MINUTE })),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: ['limit-reached'],
+  },
+  {
+    name: "a family's full 30-day window excludes a request for its model",
+    account: routingAccount('a', (a) => (a.usage.additional = { codex_bengalfox: { monthly: snapshot(100, { windowMinutes: 43_200, resetsAt: NOW + 240 * HOUR }) } })),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK },
+    expected: ['family-limit'],
+  },
+  {
+    name: "USE_CREDITS lifts the account-wide limit but not a family's 429",
+    account: routingAccount('a', (a) => {
+      a.usage.fiveHour = snapshot(100);
+      a.usage.credits = { hasCredits: true, balance: '5', observedAt: NOW };
+      a.health.familyCooldowns = { codex_bengalfox: { until: NOW + HOUR, reason: 'x' } };
+    }),
+    context: { model: 'gpt-5.3-codex-spark', family: SPARK, useCredits: true },
+    expected: ['family-limit'],
   },
   {
     name: 'every reason is listed, most fundamental first',

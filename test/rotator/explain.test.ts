@@ -4,8 +4,8 @@ import { describeNoEligibleAccount, formatMoment } from '../../src/rotator/expla
 import type { StoreData } from '../../src/store/schema.js';
 import { HOUR, MINUTE, NOW, routingAccount, snapshot, storeOf } from '../support/routing-accounts.js';
 
-function noChoice(data: StoreData): Extract<Choice, { ok: false }> {
-  const choice = chooseAccount(data, { now: NOW, model: 'gpt-5.4', tried: new Set() }, {}, { strategy: 'sticky', pauseAtPercent: 100, snapshotStaleAfterMs: 2 * HOUR });
+function noChoice(data: StoreData, model = 'gpt-5.4'): Extract<Choice, { ok: false }> {
+  const choice = chooseAccount(data, { now: NOW, model, tried: new Set() }, {}, { strategy: 'sticky', pauseAtPercent: 100, snapshotStaleAfterMs: 2 * HOUR });
   if (choice.ok) throw new Error(`expected no eligible account, got ${choice.account.alias}`);
   return choice;
 }
@@ -43,6 +43,33 @@ describe('describeNoEligibleAccount', () => {
     const message = describeNoEligibleAccount(noChoice(data), NOW);
     expect(message).toMatch(/^Pinned account pinned cannot serve \(unpin with `opencode-multi-auth unpin`\)/);
     expect(message).not.toContain('free');
+  });
+
+  it('names the limit family that is out for the model, by its display name, and when it comes back', () => {
+    const spark = 'gpt-5.3-codex-spark';
+    const data = storeOf(
+      [
+        routingAccount('work', (a) => {
+          a.usage.additional = { codex_bengalfox: { fiveHour: snapshot(100, { resetsAt: NOW + HOUR }), limitName: 'GPT-5.3-Codex-Spark' } };
+        }),
+        routingAccount('personal', (a) => (a.health.familyCooldowns = { codex_bengalfox: { until: NOW + 2 * HOUR, reason: 'x' } })),
+      ],
+      (d) => (d.modelFamilies = { [spark]: 'codex_bengalfox' }),
+    );
+    const message = describeNoEligibleAccount(noChoice(data, spark), NOW);
+    expect(message).toContain(`work (GPT-5.3-Codex-Spark limit (100% of 5h used) until ${formatMoment(NOW + HOUR, NOW)}; its other models still work)`);
+    expect(message).toContain(`personal (GPT-5.3-Codex-Spark limit reached until ${formatMoment(NOW + 2 * HOUR, NOW)}`);
+    expect(message).toContain(`First back: work at ${formatMoment(NOW + HOUR, NOW)}.`);
+    // The same accounts serve another model.
+    expect(chooseAccount(data, { now: NOW, model: 'gpt-5.4', tried: new Set() }, {}, { strategy: 'sticky', pauseAtPercent: 100, snapshotStaleAfterMs: 2 * HOUR }).ok).toBe(true);
+  });
+
+  it('says when no account offers the model at all', () => {
+    const catalog = { models: [{ slug: 'gpt-5.5', visibility: 'list' }], checkedAt: NOW };
+    const data = storeOf([routingAccount('work', (a) => (a.catalog = catalog)), routingAccount('personal', (a) => (a.catalog = catalog))]);
+    const message = describeNoEligibleAccount(noChoice(data), NOW);
+    expect(message).toMatch(/^No account offers gpt-5\.4 /);
+    expect(message).toContain('work (its model catalog has no gpt-5.4)');
   });
 
   it('tells the user to log in when there is no account at all', () => {

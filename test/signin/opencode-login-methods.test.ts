@@ -7,13 +7,16 @@ import { PLACEHOLDER_API_KEY } from '../../src/signin/opencode-auth-record.js';
 import { AccountStore } from '../../src/store/account-store.js';
 import { markReloginRequired } from '../../src/store/mutations.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
-import { freePorts } from './free-ports.js';
+import { freePorts, occupy } from './free-ports.js';
 
 let sim: Simulator;
 let dir: string;
 let store: AccountStore;
+/** Callback ports of this test, which its simulator accepts (the default issuer accepts only 1455 and 1457). */
+let ports: number[];
 beforeEach(async () => {
-  sim = await startSimulator({ accounts: [{ accountId: 'acct-a', email: 'a@example.test' }], autoApproveDeviceAfterPolls: 1 });
+  ports = await freePorts(1);
+  sim = await startSimulator({ accounts: [{ accountId: 'acct-a', email: 'a@example.test' }], autoApproveDeviceAfterPolls: 1, redirectPorts: ports });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'oma-methods-'));
   store = new AccountStore({ dir });
 });
@@ -25,7 +28,7 @@ afterEach(async () => {
 
 describe('sign-in methods offered inside OpenCode', () => {
   it('browser: stores the account under the alias and answers with the placeholder key', async () => {
-    const [browser] = createLoginMethods({ store, issuer: sim.issuer, ports: await freePorts(1) });
+    const [browser] = createLoginMethods({ store, issuer: sim.issuer, ports });
     expect(browser!.prompts?.[0]).toMatchObject({ key: 'alias' });
     const result = await browser!.authorize({ alias: 'team' });
     expect(result.method).toBe('auto');
@@ -54,7 +57,7 @@ describe('sign-in methods offered inside OpenCode', () => {
   });
 
   it('paste: takes the redirect address, and fails (without storing) on one from another sign-in', async () => {
-    const paste = createLoginMethods({ store, issuer: sim.issuer, ports: await freePorts(1), onError: () => undefined })[2]!;
+    const paste = createLoginMethods({ store, issuer: sim.issuer, ports, onError: () => undefined })[2]!;
     const attempt = (await paste.authorize({})) as { method: 'code'; url: string; callback(code: string): Promise<unknown> };
     expect(attempt.method).toBe('code');
     const location = (await fetch(attempt.url, { redirect: 'manual' })).headers.get('location')!;
@@ -65,5 +68,19 @@ describe('sign-in methods offered inside OpenCode', () => {
     const good = (await fetch(retry.url, { redirect: 'manual' })).headers.get('location')!;
     expect(await retry.callback(good)).toMatchObject({ type: 'success' });
     expect((await store.reload()).accounts).toMatchObject([{ origin: 'pasted' }]);
+  });
+
+  it('paste: still works while another program holds every callback port, with no server of its own', async () => {
+    const holder = await occupy(ports[0]!);
+    try {
+      const paste = createLoginMethods({ store, issuer: sim.issuer, ports })[2]!;
+      const attempt = (await paste.authorize({})) as { method: 'code'; url: string; instructions: string; callback(code: string): Promise<unknown> };
+      expect(attempt.instructions).toContain(`http://localhost:${ports[0]}/auth/callback`);
+      const location = (await fetch(attempt.url, { redirect: 'manual' })).headers.get('location')!;
+      expect(await attempt.callback(location)).toMatchObject({ type: 'success' });
+      expect((await store.reload()).accounts).toMatchObject([{ origin: 'pasted' }]);
+    } finally {
+      await holder.close();
+    }
   });
 });

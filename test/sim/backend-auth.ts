@@ -16,6 +16,38 @@ const TOKEN_MESSAGES = {
   token_revoked: 'Your authentication token has been invalidated. Please try signing in again.',
 } as const;
 
+/** What a residency-locked or FedRAMP workspace answers a request without its headers (codex-rs `api_bridge.rs`). */
+export const WORKSPACE_REGION_MESSAGE = 'Workspace is not authorized in this region.';
+
+/**
+ * The region a workspace is locked to: its data residency, else its compute residency; none for
+ * `no_constraint` or no claim. The official client and independent ones send it as
+ * `x-openai-internal-codex-residency` (PROTOCOL.md §8, "Residency and FedRAMP").
+ */
+export function requiredResidency(account: SimAccount): string | undefined {
+  for (const value of [account.identity.dataResidency, account.identity.computeResidency]) {
+    if (value !== undefined && value !== '' && value !== 'no_constraint') return value;
+  }
+  return undefined;
+}
+
+/**
+ * PROTOCOL.md §8: a residency-locked workspace refuses requests without
+ * `x-openai-internal-codex-residency: <its region>`, and a FedRAMP one (`chatgpt_account_is_fedramp`)
+ * without `X-OpenAI-Fedramp: true`, with 401 "Workspace is not authorized in this region." — a 401
+ * a token refresh cannot fix. Every backend route (responses, usage, catalog) goes through here.
+ * Answers the refusal itself and returns false.
+ */
+function regionAllows(ctx: RequestContext, account: SimAccount): boolean {
+  const residency = requiredResidency(account);
+  const sentResidency = ctx.req.headers['x-openai-internal-codex-residency'];
+  const residencyOk = residency === undefined || sentResidency === residency;
+  const fedrampOk = account.identity.fedramp !== true || String(ctx.req.headers['x-openai-fedramp'] ?? '').toLowerCase() === 'true';
+  if (residencyOk && fedrampOk) return true;
+  sendJson(ctx.res, 401, { error: { message: WORKSPACE_REGION_MESSAGE }, status: 401 });
+  return false;
+}
+
 /**
  * Authenticates a backend request as the real backend does: a live bearer token, a matching
  * `ChatGPT-Account-Id`, an active workspace. Answers the failure itself and returns undefined.
@@ -58,6 +90,7 @@ export function authenticateBackend(ctx: RequestContext): SimAccount | undefined
     sendJson(res, 401, { error: { message: TOKEN_MESSAGES.invalid_token, type: 'invalid_request_error', code: 'invalid_token' } });
     return undefined;
   }
+  if (!regionAllows(ctx, account)) return undefined;
   if (account.deactivated) {
     sendJson(res, 402, { detail: { code: 'deactivated_workspace' } });
     return undefined;

@@ -72,6 +72,20 @@ export function getUsage(
   return fetch(`${sim.baseUrl}/${route}/usage`, { headers: backendHeaders(tokens, accountId) });
 }
 
+/** `GET /codex/models`; `clientVersion: null` leaves the parameter out. */
+export function getModels(
+  sim: Simulator,
+  tokens: Pick<SimTokens, 'access_token'>,
+  accountId: string,
+  options: { clientVersion?: string | null; ifNoneMatch?: string } = {},
+): Promise<Response> {
+  const version = options.clientVersion === undefined ? '0.169.0' : options.clientVersion;
+  const query = version === null ? '' : `?client_version=${encodeURIComponent(version)}`;
+  const headers: Record<string, string> = backendHeaders(tokens, accountId);
+  if (options.ifNoneMatch) headers['if-none-match'] = options.ifNoneMatch;
+  return fetch(`${sim.baseUrl}/codex/models${query}`, { headers });
+}
+
 export function postForm(url: string, fields: Record<string, string>): Promise<Response> {
   return fetch(url, {
     method: 'POST',

@@ -182,6 +182,103 @@ describe('fault injection', () => {
   });
 });
 
+/** Reads a reply until it ends or `ms` pass, and says which. */
+async function readFor(res: Response, ms: number): Promise<{ text: string; stalled: boolean }> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms));
+  for (;;) {
+    const next = await Promise.race([reader.read(), timeout]);
+    if (next === 'timeout') {
+      await reader.cancel();
+      return { text, stalled: true };
+    }
+    if (next.done) return { text, stalled: false };
+    text += decoder.decode(next.value, { stream: true });
+  }
+}
+
+describe('fault injection: replies that are not answers', () => {
+  it('sends the headers of an error reply and holds its body back (stallBody)', async () => {
+    sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
+    sim.addFault({ route: 'responses', times: 1, status: 429, body: '{"error":{"type":"rate_limit_exceeded"}}', stallBody: true });
+    const res = await postResponses(sim, sim.issueTokens('a'), 'a');
+    expect(res.status).toBe(429);
+    expect(await readFor(res, 500)).toEqual({ text: '', stalled: true });
+  });
+
+  it('stalls a stream before its first event, or after n events, with the connection open', async () => {
+    sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
+    const tokens = sim.issueTokens('a');
+    sim.addFault({ route: 'responses', times: 1, stallAfterEvents: 0 });
+    const before = await postResponses(sim, tokens, 'a');
+    expect(before.status).toBe(200);
+    expect(before.headers.get('content-type')).toContain('text/event-stream');
+    expect(await readFor(before, 500)).toEqual({ text: '', stalled: true });
+
+    sim.addFault({ route: 'responses', times: 1, stallAfterEvents: 5 });
+    const midway = await readFor(await postResponses(sim, tokens, 'a'), 500);
+    expect(midway.stalled).toBe(true);
+    expect(parseSse(midway.text).map((e) => e.event)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+    ]);
+  });
+
+  it('ends a stream cleanly after n events without a terminal event', async () => {
+    sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
+    sim.addFault({ route: 'responses', times: 1, endAfterEvents: 2 });
+    const ended = await readFor(await postResponses(sim, sim.issueTokens('a'), 'a'), 5_000);
+    expect(ended.stalled).toBe(false);
+    expect(parseSse(ended.text).map((e) => e.event)).toEqual(['response.created', 'response.in_progress']);
+  });
+
+  it('opens a stream with a top-level error event, or sends one mid-way, and ends', async () => {
+    sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
+    const tokens = sim.issueTokens('a');
+    sim.addFault({ route: 'responses', times: 1, errorEvent: { code: 'usage_limit_reached', message: 'The usage limit has been reached' } });
+    const first = parseSse((await readFor(await postResponses(sim, tokens, 'a'), 5_000)).text);
+    expect(first).toEqual([
+      { event: 'error', data: { type: 'error', code: 'usage_limit_reached', message: 'The usage limit has been reached', param: null, sequence_number: 0 } },
+    ]);
+    sim.addFault({ route: 'responses', times: 1, errorEvent: { code: 'server_is_overloaded', afterEvents: 5 } });
+    const later = parseSse((await readFor(await postResponses(sim, tokens, 'a'), 5_000)).text);
+    expect(later.map((e) => e.event)).toHaveLength(6);
+    expect(later.at(-1)).toMatchObject({ event: 'error', data: { code: 'server_is_overloaded' } });
+  });
+
+  it('ends a stream with response.incomplete, before any output by default', async () => {
+    sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
+    sim.addFault({ route: 'responses', times: 1, incomplete: { reason: 'max_output_tokens' } });
+    const events = parseSse((await readFor(await postResponses(sim, sim.issueTokens('a'), 'a'), 5_000)).text);
+    expect(events.map((e) => e.event)).toEqual(['response.created', 'response.in_progress', 'response.incomplete']);
+    expect(events.at(-1)!.data).toMatchObject({ response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } } });
+  });
+
+  it('answers a 200 in another content type when told to', async () => {
+    sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
+    sim.addFault({ route: 'responses', times: 1, status: 200, body: '<html><body>Hello</body></html>', headers: { 'content-type': 'text/html' } });
+    const res = await postResponses(sim, sim.issueTokens('a'), 'a');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html');
+    expect(await res.text()).toContain('<html>');
+  });
+
+  it('cuts a stalled reply when the simulator closes, so close() never waits on it', async () => {
+    sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
+    sim.addFault({ route: 'responses', stallAfterEvents: 0 });
+    const res = await postResponses(sim, sim.issueTokens('a'), 'a');
+    const started = Date.now();
+    await sim.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(res.text()).rejects.toThrow();
+  });
+});
+
 async function postResponsesWithTimeout(s: Simulator, accessToken: string, ms: number): Promise<Response> {
   return fetch(`${s.baseUrl}/codex/responses`, {
     method: 'POST',

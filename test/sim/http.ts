@@ -108,3 +108,19 @@ export function lowercaseHeaders(req: IncomingMessage): Record<string, string> {
   }
   return headers;
 }
+
+/** Holds a reply open until the client goes away or the simulator shuts down (then cuts it). */
+export async function stallUntilClosed(res: ServerResponse, closing: AbortSignal): Promise<void> {
+  if (!res.destroyed && !closing.aborted) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('close', done);
+        closing.removeEventListener('abort', done);
+        resolve();
+      };
+      res.on('close', done);
+      closing.addEventListener('abort', done, { once: true });
+    });
+  }
+  res.destroy();
+}

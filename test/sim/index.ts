@@ -1,19 +1,23 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAccount } from './accounts.js';
+import { createAccount, setAccountCatalog } from './accounts.js';
 import { CounterBook } from './counters.js';
+import { REGISTERED_REDIRECT_PORTS } from './routes-oauth.js';
 import { FaultTable } from './faults.js';
 import { makeBulkChunk } from './response-stream.js';
 import { createRequestListener } from './server.js';
 import { SignInBook } from './sign-in-book.js';
 import { createSimClock } from './sim-clock.js';
-import { requireAccount, type SimState } from './state.js';
+import { requireAccount, requireFamily, type SimState } from './state.js';
 import { TokenAuthority } from './token-authority.js';
 import type { SimAccountSpec, Simulator, SimulatorOptions } from './types.js';
 
 export type * from './types.js';
 export { greeting } from './response-stream.js';
-export { CLIENT_ID } from './routes-oauth.js';
+export { CLIENT_ID, REGISTERED_REDIRECT_PORTS } from './routes-oauth.js';
+export { WORKSPACE_REGION_MESSAGE } from './backend-auth.js';
+export { DEFAULT_SIM_CATALOG } from './catalog.js';
+export { DEFAULT_SIM_FAMILY } from './families.js';
 
 /**
  * Starts a simulated ChatGPT Codex backend and OpenAI auth issuer on 127.0.0.1. Every instance is
@@ -59,7 +63,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     autoApproveDeviceAfterPolls: options.autoApproveDeviceAfterPolls,
     signInPage: options.signInPage ?? false,
     bulkChunk: makeBulkChunk(options.bulkChunkBytes ?? 16 * 1024),
+    redirectPorts: options.redirectPorts ?? REGISTERED_REDIRECT_PORTS,
+    refreshErrorStyle: options.refreshErrorStyle ?? 'envelope',
     closing: shutdown.signal,
+    refreshAnswerListeners: new Set(),
   };
   const sim = state;
 
@@ -85,8 +92,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const { quota } = requireAccount(sim, accountId);
       if (usage.fiveHourUsedPercent !== undefined) quota.set('fiveHour', usage.fiveHourUsedPercent);
       if (usage.weeklyUsedPercent !== undefined) quota.set('weekly', usage.weeklyUsedPercent);
+      if (usage.monthlyUsedPercent !== undefined) quota.set('monthly', usage.monthlyUsedPercent);
     },
     usage: (accountId) => requireAccount(sim, accountId).quota.snapshot(),
+    setFamilyUsage(accountId, familyId, usage) {
+      const { quota } = requireFamily(sim, accountId, familyId);
+      if (usage.fiveHourUsedPercent !== undefined) quota.set('fiveHour', usage.fiveHourUsedPercent);
+      if (usage.weeklyUsedPercent !== undefined) quota.set('weekly', usage.weeklyUsedPercent);
+      if (usage.monthlyUsedPercent !== undefined) quota.set('monthly', usage.monthlyUsedPercent);
+    },
+    familyUsage: (accountId, familyId) => requireFamily(sim, accountId, familyId).quota.snapshot(),
+    setCatalog(accountId, catalog) {
+      setAccountCatalog(requireAccount(sim, accountId), catalog);
+    },
     setUsageRoute(route, mode) {
       sim.usageModes[route] = mode;
     },
@@ -103,6 +121,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     revokeAccountTokens(accountId) {
       requireAccount(sim, accountId);
       sim.tokens.revokeAccount(accountId);
+    },
+    onRefreshAnswer(listener) {
+      sim.refreshAnswerListeners.add(listener);
+      return () => sim.refreshAnswerListeners.delete(listener);
     },
     counters,
     log: counters.log,

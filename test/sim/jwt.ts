@@ -8,6 +8,10 @@ export interface JwtIdentity {
   userId: string;
   email: string;
   plan: string;
+  /** `chatgpt_compute_residency`, `chatgpt_data_residency`, `chatgpt_account_is_fedramp` (PROTOCOL.md §8). */
+  computeResidency?: string;
+  dataResidency?: string;
+  fedramp?: boolean;
 }
 
 /** An unsigned JWT (alg none): the plugin only reads claims, so a signature would prove nothing here. */
@@ -26,6 +30,18 @@ function authClaim(identity: JwtIdentity): Record<string, string> {
   };
 }
 
+/**
+ * The workspace's region and FedRAMP claims. Live captures published by independent clients show
+ * them in the access token's auth claim only, not the id token's, so that is the one place they go.
+ */
+function workspaceClaims(identity: JwtIdentity): Record<string, string | boolean> {
+  const claims: Record<string, string | boolean> = {};
+  if (identity.computeResidency !== undefined) claims.chatgpt_compute_residency = identity.computeResidency;
+  if (identity.dataResidency !== undefined) claims.chatgpt_data_residency = identity.dataResidency;
+  if (identity.fedramp !== undefined) claims.chatgpt_account_is_fedramp = identity.fedramp;
+  return claims;
+}
+
 /** Claims as PROTOCOL.md §4 describes them; the `jti` makes every token distinct even within one second. */
 export function accessTokenClaims(identity: JwtIdentity, issuedAtSeconds: number, expSeconds: number, issuer: string) {
   return {
@@ -37,7 +53,7 @@ export function accessTokenClaims(identity: JwtIdentity, issuedAtSeconds: number
     exp: expSeconds,
     jti: randomId('jti_', 12),
     scp: ['openid', 'profile', 'email', 'offline_access'],
-    [AUTH_CLAIM]: authClaim(identity),
+    [AUTH_CLAIM]: { ...authClaim(identity), ...workspaceClaims(identity) },
     [PROFILE_CLAIM]: { email: identity.email, email_verified: true },
   };
 }

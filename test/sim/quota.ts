@@ -1,10 +1,14 @@
 import type { SimUsage } from './types.js';
 
-export type WindowName = 'fiveHour' | 'weekly';
+/** `monthly` is the free plan's single 30-day window (PROTOCOL.md §8, "Window shapes seen in 2026"). */
+export type WindowName = 'fiveHour' | 'weekly' | 'monthly';
+
+export const WINDOW_NAMES: readonly WindowName[] = ['fiveHour', 'weekly', 'monthly'];
 
 export const WINDOW_LENGTH_MS: Record<WindowName, number> = {
   fiveHour: 5 * 60 * 60 * 1000,
   weekly: 7 * 24 * 60 * 60 * 1000,
+  monthly: 30 * 24 * 60 * 60 * 1000,
 };
 
 export interface QuotaWindow {
@@ -28,20 +32,23 @@ export function rollWindow(window: QuotaWindow, lengthMs: number, now: number): 
 }
 
 /**
- * One account's two rate-limit windows. Windows start when the account is created, so a test knows
- * exactly when they reset; the clock is read on every access so resets happen lazily.
+ * One account's rate-limit windows. Windows start when the account is created, so a test knows
+ * exactly when they reset; the clock is read on every access so resets happen lazily. Only the
+ * `enforced` windows (the plan's; see SimAccountSpec.usageShape) can block requests.
  */
 export class AccountQuota {
   private windows: Record<WindowName, QuotaWindow>;
 
   constructor(
     private readonly now: () => number,
-    start: { fiveHourUsedPercent: number; weeklyUsedPercent: number },
+    start: { fiveHourUsedPercent: number; weeklyUsedPercent: number; monthlyUsedPercent?: number },
+    readonly enforced: readonly WindowName[] = ['fiveHour', 'weekly'],
   ) {
     const t = now();
     this.windows = {
       fiveHour: { usedPercent: clampPercent(start.fiveHourUsedPercent), resetsAt: t + WINDOW_LENGTH_MS.fiveHour },
       weekly: { usedPercent: clampPercent(start.weeklyUsedPercent), resetsAt: t + WINDOW_LENGTH_MS.weekly },
+      monthly: { usedPercent: clampPercent(start.monthlyUsedPercent ?? 0), resetsAt: t + WINDOW_LENGTH_MS.monthly },
     };
   }
 
@@ -55,14 +62,15 @@ export class AccountQuota {
     this.windows[name] = { ...this.window(name), usedPercent: clampPercent(usedPercent) };
   }
 
-  charge(cost: { fiveHour: number; weekly: number }): void {
+  charge(cost: { fiveHour: number; weekly: number; monthly?: number }): void {
     this.set('fiveHour', this.window('fiveHour').usedPercent + cost.fiveHour);
     this.set('weekly', this.window('weekly').usedPercent + cost.weekly);
+    this.set('monthly', this.window('monthly').usedPercent + (cost.monthly ?? cost.weekly));
   }
 
   /** The exhausted window that frees up last, or undefined when requests are still allowed. */
   blockingWindow(): WindowName | undefined {
-    const exhausted = (['fiveHour', 'weekly'] as const).filter((name) => this.window(name).usedPercent >= 100);
+    const exhausted = this.enforced.filter((name) => this.window(name).usedPercent >= 100);
     if (exhausted.length === 0) return undefined;
     return exhausted.reduce((a, b) => (this.window(b).resetsAt > this.window(a).resetsAt ? b : a));
   }
@@ -70,11 +78,14 @@ export class AccountQuota {
   snapshot(): SimUsage {
     const fiveHour = this.window('fiveHour');
     const weekly = this.window('weekly');
+    const monthly = this.window('monthly');
     return {
       fiveHourUsedPercent: fiveHour.usedPercent,
       weeklyUsedPercent: weekly.usedPercent,
       fiveHourResetsAt: fiveHour.resetsAt,
       weeklyResetsAt: weekly.resetsAt,
+      monthlyUsedPercent: monthly.usedPercent,
+      monthlyResetsAt: monthly.resetsAt,
     };
   }
 }

@@ -162,3 +162,16 @@ export function makeBulkChunk(bytes: number): string {
   const words = 'lorem ipsum dolor sit amet consectetur adipiscing elit ';
   return words.repeat(Math.ceil(bytes / words.length)).slice(0, Math.max(1, bytes));
 }
+
+/** A top-level error event, as the real backend sends one in place of (or in the middle of) an answer. */
+export function errorEvent(code: string, message: string, sequenceNumber: number): string {
+  return sseEvent('error', { code, message, param: null, sequence_number: sequenceNumber });
+}
+
+/** `response.incomplete`: the response stopped early, for `reason` (`max_output_tokens`, `content_filter`, ...). */
+export function incompleteEvent(model: string, reason: string, sequenceNumber: number): string {
+  return sseEvent('response.incomplete', {
+    response: { id: randomId('resp_', 16), object: 'response', model, status: 'incomplete', output: [], incomplete_details: { reason }, usage: null },
+    sequence_number: sequenceNumber,
+  });
+}

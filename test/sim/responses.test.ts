@@ -85,7 +85,7 @@ describe('POST /codex/responses', () => {
         resets_at: Math.ceil(resetsAt / 1000),
       },
     });
-    expect(limited.headers.get('x-codex-active-limit')).toBe('codex');
+    expect(limited.headers.get('x-codex-active-limit')).toBe('premium');
     expect(limited.headers.get('x-codex-primary-used-percent')).toBe('100');
     expect(sim.usage('a').fiveHourUsedPercent).toBe(100);
 
@@ -109,9 +109,7 @@ describe('POST /codex/responses', () => {
     sim = await startSimulator({ accounts: [{ accountId: 'a' }] });
     const res = await postResponses(sim, sim.issueTokens('a'), 'a', responsesBody({ [param]: 1000 }));
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({
-      error: { message: `Unsupported parameter: ${param}`, type: 'invalid_request_error', param },
-    });
+    expect(await res.json()).toEqual({ detail: `Unsupported parameter: ${param}` });
     expect(sim.usage('a').fiveHourUsedPercent).toBe(0);
   });
 
@@ -128,12 +126,7 @@ describe('POST /codex/responses', () => {
     sim = await startSimulator({ accounts: [{ accountId: 'a', unsupportedModels: ['gpt-5.4-pro'] }] });
     const res = await postResponses(sim, sim.issueTokens('a'), 'a', responsesBody({ model: 'gpt-5.4-pro' }));
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({
-      error: {
-        message: "The 'gpt-5.4-pro' model is not supported when using Codex with a ChatGPT account.",
-        type: 'invalid_request_error',
-      },
-    });
+    expect(await res.json()).toEqual({ detail: "The 'gpt-5.4-pro' model is not supported when using Codex with a ChatGPT account." });
   });
 
   it('binds encrypted reasoning to the account that produced it', async () => {

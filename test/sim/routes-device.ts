@@ -24,7 +24,8 @@ export const userCodeRoute: RouteHandler = {
     sendJson(ctx.res, 200, {
       device_auth_id: device.deviceAuthId,
       user_code: device.userCode,
-      interval: POLL_INTERVAL_SECONDS,
+      // A string, as the real issuer sends it (PROTOCOL.md §8, "Error shapes"): clients must parse it.
+      interval: String(POLL_INTERVAL_SECONDS),
     });
   },
 };

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { sendJson, sendText } from './http.js';
 import type { RouteHandler } from './route.js';
@@ -5,6 +6,25 @@ import { chooseAccountPage } from './sign-in-pages.js';
 import type { RequestContext } from './state.js';
 
 export const CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
+
+/** The only callback ports the real client id is registered with (PROTOCOL.md §8, "Browser sign-in ports"). */
+export const REGISTERED_REDIRECT_PORTS: readonly number[] = [1455, 1457];
+
+/**
+ * Whether `redirect` is a registered redirect URI: exactly `http://localhost:<port>/auth/callback`
+ * with an allowed port. Not 127.0.0.1, not another path: the issuer matches the string.
+ */
+export function isRegisteredRedirect(redirect: string, ports: readonly number[]): boolean {
+  return ports.some((port) => redirect === `http://localhost:${port}/auth/callback`);
+}
+
+/**
+ * What auth.openai.com shows for an authorize request it refuses before redirecting (an unregistered
+ * redirect URI among them): a generic page naming only `unknown_error`, with no way back to the client.
+ */
+const UNKNOWN_ERROR_PAGE =
+  '<!DOCTYPE html><html><head><title>Error - OpenAI</title></head><body><h1>Oops!</h1>' +
+  '<p>An error occurred during authentication (unknown_error). Please try again.</p></body></html>';
 
 const TokenRequestSchema = z.looseObject({
   grant_type: z.string(),
@@ -17,6 +37,15 @@ const TokenRequestSchema = z.looseObject({
 
 function oauthError(error: string, description: string) {
   return { error, error_description: description };
+}
+
+/**
+ * A refused refresh. The issuer answers the refresh-token codes in the OpenAI error envelope
+ * `{"error":{"code","message"}}` (codex-rs reads `error.code`), older or other paths the plain OAuth
+ * `{"error":"<code>"}`; clients must read both (PROTOCOL.md §8, "Error shapes").
+ */
+function refreshError(style: 'envelope' | 'oauth', code: string, message: string) {
+  return style === 'envelope' ? { error: { code, message, type: 'invalid_request_error' } } : oauthError(code, message);
 }
 
 function tokenRequestOf(ctx: RequestContext) {
@@ -72,6 +101,13 @@ export const tokenRoute: RouteHandler = {
         return;
       }
       const outcome = state.tokens.exchangeRefreshToken(request.refresh_token);
+      const accountId = outcome.accountId;
+      if (accountId !== undefined && state.refreshAnswerListeners.size > 0) {
+        res.once('finish', () => {
+          const answer = { accountId, status: res.statusCode, lastByteAt: performance.timeOrigin + performance.now() };
+          for (const listener of state.refreshAnswerListeners) listener(answer);
+        });
+      }
       if (outcome.ok) {
         state.counters.countRefresh(outcome.accountId);
         sendJson(res, 200, { ...outcome.tokens, token_type: 'Bearer', scope: 'openid profile email offline_access' });
@@ -82,7 +118,8 @@ export const tokenRoute: RouteHandler = {
         sendJson(
           res,
           401,
-          oauthError(
+          refreshError(
+            state.refreshErrorStyle,
             'refresh_token_reused',
             'Your refresh token has already been used to generate a new access token. Please try signing in again.',
           ),
@@ -90,10 +127,11 @@ export const tokenRoute: RouteHandler = {
         return;
       }
       if (outcome.error === 'refresh_token_invalidated') {
-        sendJson(res, 401, oauthError('refresh_token_invalidated', 'Your refresh token has been invalidated. Please try signing in again.'));
+        sendJson(res, 401, refreshError(state.refreshErrorStyle, 'refresh_token_invalidated', 'Your refresh token has been invalidated. Please try signing in again.'));
         return;
       }
-      sendJson(res, 401, oauthError('invalid_grant', 'Invalid refresh token.'));
+      // The plain OAuth shape, with no description to lean on (PROTOCOL.md §8, "Error shapes").
+      sendJson(res, 401, { error: 'invalid_grant' });
       return;
     }
     sendJson(res, 400, oauthError('unsupported_grant_type', `Unsupported grant_type: ${request.grant_type}`));
@@ -107,12 +145,18 @@ function authorizeProblem(state: RequestContext['state'], q: URLSearchParams): s
       if (q.get('client_id') !== CLIENT_ID) return 'unknown client_id';
       const redirect = q.get('redirect_uri');
       if (!redirect || !URL.canParse(redirect)) return 'redirect_uri must be an absolute URL';
+      if (!isRegisteredRedirect(redirect, state.redirectPorts)) return 'unregistered';
       if (!q.get('code_challenge')) return 'code_challenge is required';
       if (q.get('code_challenge_method') !== 'S256') return 'code_challenge_method must be S256';
       if (!(q.get('scope') ?? '').split(/\s+/).includes('offline_access')) return 'scope must include offline_access';
       if (state.accounts.size === 0) return 'the simulator has no account to sign in as';
       return undefined;
   })();
+}
+
+/** PROTOCOL.md §8: an unregistered redirect URI makes the issuer refuse with a generic page, never a redirect. */
+function sendUnknownErrorPage(res: RequestContext['res']): void {
+  sendText(res, 400, UNKNOWN_ERROR_PAGE, { 'content-type': 'text/html; charset=utf-8' });
 }
 
 /** Sends the browser back to the client with a fresh authorization code for `accountId`. */
@@ -142,6 +186,10 @@ export const authorizeRoute: RouteHandler = {
     const { state, res, url } = ctx;
     const q = url.searchParams;
     const problem = authorizeProblem(state, q);
+    if (problem === 'unregistered') {
+      sendUnknownErrorPage(res);
+      return;
+    }
     if (problem) {
       sendJson(res, 400, oauthError('invalid_request', problem));
       return;
@@ -163,6 +211,10 @@ export const authorizeChoiceRoute: RouteHandler = {
     const { account_id: accountId, ...query } = fields;
     const q = new URLSearchParams(query);
     const problem = authorizeProblem(ctx.state, q) ?? (accountId && ctx.state.accounts.has(accountId) ? undefined : `unknown account ${accountId ?? '(none chosen)'}`);
+    if (problem === 'unregistered') {
+      sendUnknownErrorPage(ctx.res);
+      return;
+    }
     if (problem) {
       sendJson(ctx.res, 400, oauthError('invalid_request', problem));
       return;

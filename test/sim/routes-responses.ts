@@ -1,14 +1,27 @@
 import { z } from 'zod';
 import { authenticateBackend, claimedBackendAccount } from './backend-auth.js';
 import type { FaultEffect } from './faults.js';
-import { delay, sendJson, writeChunk } from './http.js';
-import { rateLimitHeaders } from './quota-replies.js';
-import { accountOfEncryptedContent, responseEvents } from './response-stream.js';
+import { delay, sendJson, stallUntilClosed, writeChunk } from './http.js';
+import { sendModelNotSupported } from './catalog.js';
+import { familyOfModel } from './families.js';
+import { isLimitReached, rateLimitHeaders, usageLimitBody } from './quota-replies.js';
+import { accountOfEncryptedContent, errorEvent, incompleteEvent, responseEvents } from './response-stream.js';
 import type { RouteHandler } from './route.js';
 import type { RequestContext } from './state.js';
 
-/** Parameters the Codex backend rejects by name; OpenCode's built-in plugin strips them for this reason. */
-const UNSUPPORTED_PARAMETERS = ['max_output_tokens', 'max_completion_tokens', 'max_tokens'] as const;
+/**
+ * Parameters the Codex backend rejects by name with 400 `{"detail":"Unsupported parameter: <name>"}`
+ * (PROTOCOL.md §8, "Error shapes"); OpenCode's built-in plugin strips them for this reason.
+ */
+const UNSUPPORTED_PARAMETERS = [
+  'max_output_tokens',
+  'max_completion_tokens',
+  'max_tokens',
+  'temperature',
+  'top_p',
+  'frequency_penalty',
+  'presence_penalty',
+] as const;
 
 /** Events written before a `resetMidStream` fault cuts the connection. */
 const EVENTS_BEFORE_RESET = 3;
@@ -59,7 +72,7 @@ export const responsesRoute: RouteHandler = {
     const raw = ctx.body as Record<string, unknown>;
     const unsupported = UNSUPPORTED_PARAMETERS.find((name) => name in raw);
     if (unsupported) {
-      sendJson(res, 400, invalidRequest(`Unsupported parameter: ${unsupported}`, { param: unsupported }));
+      sendJson(res, 400, { detail: `Unsupported parameter: ${unsupported}` });
       return;
     }
     const parsed = ResponsesBodySchema.safeParse(raw);
@@ -76,12 +89,10 @@ export const responsesRoute: RouteHandler = {
       sendJson(res, 400, { detail: 'Store must be set to false' });
       return;
     }
-    if (account.unsupportedModels.has(body.model)) {
-      sendJson(
-        res,
-        400,
-        invalidRequest(`The '${body.model}' model is not supported when using Codex with a ChatGPT account.`),
-      );
+    // A model outside the account's own catalog is refused like an unsupported one (PROTOCOL.md §8),
+    // as a bare `detail` string, not the OpenAI error envelope ("Error shapes").
+    if (account.unsupportedModels.has(body.model) || !account.catalog.some((entry) => entry.slug === body.model)) {
+      sendModelNotSupported(res, body.model);
       return;
     }
     if (foreignEncryptedContent(body.input, accountId)) {
@@ -95,31 +106,26 @@ export const responsesRoute: RouteHandler = {
       return;
     }
 
-    const blocking = account.quota.blockingWindow();
-    if (blocking) {
+    // A family's model spends the family's quota; the account-wide limit (its windows and the spend
+    // controls behind `allowed: false`) still applies to it (the stricter reading: nothing says a
+    // family frees a model from the account's own limit).
+    const family = familyOfModel(account.families, body.model);
+    const accountOut = isLimitReached(account);
+    const familyOut = !accountOut && family !== undefined && family.quota.blockingWindow() !== undefined;
+    if (accountOut || familyOut) {
       const now = state.clock.now();
-      sendJson(
-        res,
-        429,
-        {
-          error: {
-            type: 'usage_limit_reached',
-            message: 'The usage limit has been reached',
-            plan_type: account.identity.plan,
-            resets_at: Math.ceil(account.quota.window(blocking).resetsAt / 1000),
-          },
-        },
-        { ...rateLimitHeaders(account, now), 'x-codex-active-limit': 'codex' },
-      );
+      const active = familyOut ? family : undefined;
+      sendJson(res, 429, usageLimitBody(account, now, active?.quota), rateLimitHeaders(account, now, active));
       return;
     }
 
-    account.quota.charge(account.cost);
+    if (family) family.quota.charge(family.cost);
+    else account.quota.charge(account.cost);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       'x-request-id': `req_${Math.random().toString(36).slice(2)}`,
-      ...rateLimitHeaders(account, state.clock.now()),
+      ...rateLimitHeaders(account, state.clock.now(), family),
     });
     res.flushHeaders();
 
@@ -137,6 +143,22 @@ export const responsesRoute: RouteHandler = {
 
     let written = 0;
     for (const event of events) {
+      if (fault?.stallAfterEvents === written) {
+        await stallUntilClosed(res, state.closing);
+        return;
+      }
+      if (fault?.endAfterEvents === written) {
+        res.end();
+        return;
+      }
+      if (fault?.errorEvent && (fault.errorEvent.afterEvents ?? 0) === written) {
+        res.end(errorEvent(fault.errorEvent.code, fault.errorEvent.message ?? `Simulated ${fault.errorEvent.code}`, written));
+        return;
+      }
+      if (fault?.incomplete && (fault.incomplete.afterEvents ?? 2) === written) {
+        res.end(incompleteEvent(body.model, fault.incomplete.reason, written));
+        return;
+      }
       if (written > 0 && fault?.delayBodyMs) await delay(fault.delayBodyMs, state.closing);
       if (fault?.resetMidStream && written === EVENTS_BEFORE_RESET) {
         // Cut the TCP connection without a final chunk, as a dropped proxy connection does.

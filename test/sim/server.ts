@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { replacesAnswer, type FaultEffect } from './faults.js';
-import { delay, lowercaseHeaders, parseRequestBody, readRequestBody, sendChallenge, sendJson, sendText } from './http.js';
+import { delay, lowercaseHeaders, parseRequestBody, readRequestBody, sendChallenge, sendJson, sendText, stallUntilClosed } from './http.js';
 import type { RouteHandler } from './route.js';
 import { deviceApproveRoute, deviceTokenRoute, devicePageRoute, userCodeRoute } from './routes-device.js';
 import { authorizeChoiceRoute, authorizeRoute, tokenRoute } from './routes-oauth.js';
+import { codexModelsRoute } from './routes-models.js';
 import { responsesRoute } from './routes-responses.js';
 import { codexUsageRoute, whamUsageRoute } from './routes-usage.js';
 import type { RequestContext, SimState } from './state.js';
@@ -13,6 +14,7 @@ const ROUTES: Record<string, RouteHandler> = {
   'POST /backend-api/codex/responses': responsesRoute,
   'GET /backend-api/codex/usage': codexUsageRoute,
   'GET /backend-api/wham/usage': whamUsageRoute,
+  'GET /backend-api/codex/models': codexModelsRoute,
   'POST /oauth/token': tokenRoute,
   'GET /oauth/authorize': authorizeRoute,
   'POST /oauth/authorize': authorizeChoiceRoute,
@@ -22,7 +24,7 @@ const ROUTES: Record<string, RouteHandler> = {
   'POST /codex/device': deviceApproveRoute,
 };
 
-const FAULT_ROUTES = new Set<SimRoute>(['responses', 'codex-usage', 'wham-usage', 'token', 'usercode', 'device-token']);
+const FAULT_ROUTES = new Set<SimRoute>(['responses', 'codex-usage', 'wham-usage', 'codex-models', 'token', 'usercode', 'device-token']);
 
 const notFoundRoute: RouteHandler = {
   route: 'unknown',
@@ -65,6 +67,12 @@ async function applyFaultPrelude(ctx: RequestContext, route: SimRoute, fault: Fa
   if (replacesAnswer(fault)) {
     const body = fault.body ?? DEFAULT_FAULT_BODY;
     const contentType = res.getHeader('content-type') ?? (isJson(body) ? 'application/json' : 'text/plain; charset=utf-8');
+    if (fault.stallBody) {
+      res.writeHead(fault.status ?? 500, { 'content-type': String(contentType), 'content-length': String(Buffer.byteLength(body)) });
+      res.flushHeaders();
+      await stallUntilClosed(res, ctx.state.closing);
+      return true;
+    }
     sendText(res, fault.status ?? 500, body, { 'content-type': String(contentType) });
     return true;
   }

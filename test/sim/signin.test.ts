@@ -102,7 +102,7 @@ describe('device sign-in', () => {
   async function startDevice(s: Simulator) {
     const res = await postJson(`${s.issuer}/api/accounts/deviceauth/usercode`, { client_id: CLIENT_ID });
     expect(res.status).toBe(200);
-    return (await res.json()) as { device_auth_id: string; user_code: string; interval: number };
+    return (await res.json()) as { device_auth_id: string; user_code: string; interval: string };
   }
 
   function poll(s: Simulator, device: { device_auth_id: string; user_code: string }) {
@@ -117,7 +117,7 @@ describe('device sign-in', () => {
     sim.setSignInAccount('dev');
     const device = await startDevice(sim);
     expect(device.user_code).toMatch(/^[A-Z]{4}-\d{4}$/);
-    expect(device.interval).toBe(1);
+    expect(device.interval).toBe('1');
 
     const pending = await poll(sim, device);
     expect(pending.status).toBe(403);

@@ -64,9 +64,9 @@ describe('tokens', () => {
 
     const reused = await refresh(sim, signedIn.refresh_token);
     expect(reused.status).toBe(401);
-    const body = (await reused.json()) as Record<string, unknown>;
-    expect(body.error).toBe('refresh_token_reused');
-    expect(typeof body.error_description).toBe('string');
+    const body = (await reused.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('refresh_token_reused');
+    expect(typeof body.error.message).toBe('string');
     expect(sim.counters.reuseEvents('a')).toBe(1);
 
     // The newest access token of the family dies with it, and so does its unspent refresh token.
@@ -75,7 +75,7 @@ describe('tokens', () => {
     expect(await revokedAccess.json()).toMatchObject({ error: { code: 'invalid_token' } });
     const revokedRefresh = await refresh(sim, rotated.refresh_token);
     expect(revokedRefresh.status).toBe(401);
-    expect(((await revokedRefresh.json()) as { error: string }).error).toBe('refresh_token_invalidated');
+    expect(((await revokedRefresh.json()) as { error: { code: string } }).error.code).toBe('refresh_token_invalidated');
 
     // Another account is untouched, and a fresh sign-in works again.
     expect((await postResponses(sim, other, 'b')).status).toBe(200);

@@ -25,7 +25,7 @@ describe('usage routes', () => {
     sim = await startSimulator({
       startTime: start,
       freezeClock: true,
-      accounts: [{ accountId: 'a1', fiveHourUsedPercent: 37, weeklyUsedPercent: 12 }],
+      accounts: [{ accountId: 'a1', fiveHourUsedPercent: 37, weeklyUsedPercent: 12, families: [] }],
     });
     const tokens = sim.issueTokens('a1');
     const res = await getUsage(sim, route, tokens, 'a1');

@@ -47,6 +47,36 @@ describe('AccountStore', () => {
     expect(onDisk.accounts[0].alias).toBe('alias-1');
   });
 
+  it('writes nothing when it only reads, so nothing is left running after load() resolves', async () => {
+    // Once, load() saved a last-known-good copy in the background; a reader that was never closed
+    // then wrote into the folder while a test removed it (ENOTEMPTY).
+    const writer = open();
+    await writer.update((data) => upsertAccount(data, makeAccount(1)));
+    await writer.close();
+    fs.rmSync(`${writer.filePath}.last-good`);
+    const before = fs.readdirSync(dir).sort();
+
+    const reader = new AccountStore({ dir, statIntervalMs: 0 });
+    await reader.load();
+    await reader.reload();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
+  });
+
+  it('keeps the pre-migration copy when the migrated file was first read by load()', async () => {
+    const file = path.join(dir, 'accounts.json');
+    fs.mkdirSync(dir, { recursive: true });
+    const legacy = { accounts: [{ alias: 'old', accountId: 'acct-9', userId: 'user-9', accessToken: 'a9', refreshToken: 'r9', expiresAt: 5 }] };
+    fs.writeFileSync(file, JSON.stringify(legacy));
+    const store = open();
+    await store.load();
+    expect(fs.readdirSync(dir).filter((name) => name.includes('pre-migration'))).toEqual([]);
+    await store.update(() => {});
+    const copies = fs.readdirSync(dir).filter((name) => name.startsWith('accounts.json.pre-migration-'));
+    expect(copies).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dir, copies[0]!), 'utf8')).toBe(JSON.stringify(legacy));
+  });
+
   it('never loses a change made by another instance: updates merge on the freshest file', async () => {
     const a = open();
     const b = open();

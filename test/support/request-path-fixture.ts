@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Deadlines } from '../../src/http/http-client.js';
 import { createProviderFetch } from '../../src/plugin/provider-fetch.js';
 import { PluginRuntime } from '../../src/plugin/plugin-runtime.js';
 import { AccountStore } from '../../src/store/account-store.js';
@@ -39,7 +40,7 @@ export interface RequestPathFixture {
   /** Tokens the simulator minted at sign-in, by simulator account id. */
   signedIn: Record<string, SimTokens>;
   /** Sends a model request through the provider fetch, as OpenCode would, and reads the whole reply. */
-  send(options?: { body?: Record<string, unknown>; sessionId?: string }): Promise<SentReply>;
+  send(options?: { body?: Record<string, unknown>; sessionId?: string; signal?: AbortSignal }): Promise<SentReply>;
   /** Which simulator accounts `/codex/responses` saw, in order. */
   responsesTried(): (string | undefined)[];
   /** The store as a fresh reader sees it once the plugin's pending writes are on disk. */
@@ -59,6 +60,8 @@ export interface RequestPathFixtureOptions {
   writeStore?: (dir: string) => Promise<void>;
   /** Changes the seeded store before the plugin first reads it (pins, snapshots, cooldowns). */
   editStore?: (data: StoreData) => void;
+  /** Deadlines of the issuer and usage requests (default the plugin's own). */
+  smallReplyDeadlines?: Deadlines;
 }
 
 /**
@@ -96,6 +99,7 @@ export async function requestPathFixture(options: RequestPathFixtureOptions): Pr
     },
     clock: sim.clock,
     logSink: (line) => logLines.push(line),
+    smallReplyDeadlines: options.smallReplyDeadlines,
   });
   const providerFetch = createProviderFetch(
     () => runtime.readiness(),
@@ -118,9 +122,10 @@ export async function requestPathFixture(options: RequestPathFixtureOptions): Pr
     dir,
     logLines,
     signedIn,
-    async send({ body = openCodeRequestBody(), sessionId = 'ses_x' } = {}) {
+    async send({ body = openCodeRequestBody(), sessionId = 'ses_x', signal } = {}) {
       const response = await providerFetch('https://api.openai.com/v1/responses', {
         method: 'POST',
+        signal,
         headers: { authorization: PLACEHOLDER_AUTHORIZATION, 'content-type': 'application/json', 'x-session-id': sessionId },
         body: JSON.stringify(body),
       });

@@ -1,41 +1,69 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, formatSpan, formatWhen } from '../../src/time/format-time.js';
+import { formatClock, formatCountdown, formatMoment, formatSpan, zoneName } from '../../src/time/format-time.js';
 
-const MIN = 60_000;
-const HOUR = 60 * MIN;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-// Thursday 6 March 2025, 12:00 UTC (13:00 in Paris, winter time).
-const NOW = Date.UTC(2025, 2, 6, 12, 0, 0);
+// Wednesday 2 December 2026, 07:45 UTC (08:45 in Berlin, 02:45 in New York).
+const NOW = Date.UTC(2026, 11, 2, 7, 45);
 
-describe('formatWhen: local time with its zone, then the countdown', () => {
+describe('formatSpan', () => {
   it.each([
-    ['later today, UTC', NOW + 4 * HOUR + 28 * MIN, 'UTC', '16:28 UTC, in 4 h 28 min'],
-    ['later today, Paris', NOW + 4 * HOUR + 28 * MIN, 'Europe/Paris', '17:28 CET, in 4 h 28 min'],
-    ['in a few seconds', NOW + 20_000, 'UTC', '12:00 UTC, in 20 s'],
-    ['tomorrow, with the weekday', NOW + DAY + 3 * HOUR, 'UTC', 'Fri 15:00 UTC, in 1 d 3 h'],
-    ['beyond six days, with the date', NOW + 9 * DAY + 2 * HOUR, 'UTC', '15 Mar 14:00 UTC, in 9 d 2 h'],
-    ['in the past', NOW - 12 * MIN, 'UTC', '11:48 UTC, 12 min ago'],
-    ['a day boundary in the zone, not in UTC', NOW + 11 * HOUR + 30 * MIN, 'Europe/Paris', 'Fri 00:30 CET, in 11 h 30 min'],
-  ])('%s', (_label, at, zone, text) => {
-    expect(formatWhen(at, NOW, zone)).toBe(text);
-  });
+    [0, '0 s'],
+    [45_000, '45 s'],
+    [-45_000, '45 s'],
+    [12 * MINUTE, '12 min'],
+    [59 * MINUTE + 40_000, '1 h'],
+    [59_600, '1 min'],
+    [23 * HOUR + 59 * MINUTE + 50_000, '1 d'],
+    [4 * HOUR + 28 * MINUTE, '4 h 28 min'],
+    [3 * HOUR, '3 h'],
+    [2 * DAY + 5 * HOUR, '2 d 5 h'],
+    [7 * DAY, '7 d'],
+  ])('writes %d ms as %s', (ms, text) => expect(formatSpan(ms)).toBe(text));
 });
 
-describe('formatSpan and formatCountdown', () => {
+describe('formatCountdown', () => {
   it.each([
-    [59 * MIN + 59_000, '1 h'],
-    [59_600, '1 min'],
-    [45_000, '45 s'],
-    [2 * HOUR, '2 h'],
-    [23 * HOUR + 59 * MIN + 50_000, '1 d'],
-    [3 * DAY + 5 * HOUR + 10 * MIN, '3 d 5 h'],
-  ])('%d ms is %s', (ms, text) => {
-    expect(formatSpan(ms)).toBe(text);
+    [NOW + 4 * HOUR + 28 * MINUTE, 'in 4 h 28 min'],
+    [NOW - 5 * MINUTE, '5 min ago'],
+    // A moment to come always counts down, however close (a cooldown ending in 20 s says so).
+    [NOW + 20_000, 'in 20 s'],
+    [NOW + 300, 'now'],
+    [NOW - 300, 'just now'],
+    [NOW, 'just now'],
+    [NOW - 29_000, 'just now'],
+    [NOW - 31_000, '31 s ago'],
+  ])('says how far %d is from now: %s', (at, text) => expect(formatCountdown(at, NOW)).toBe(text));
+});
+
+describe('zoneName', () => {
+  it.each([
+    ['Europe/Berlin', NOW, 'CET'],
+    ['Europe/Berlin', Date.UTC(2026, 6, 1), 'CEST'],
+    ['America/New_York', NOW, 'EST'],
+    ['UTC', NOW, 'UTC'],
+    ['Asia/Tokyo', NOW, 'GMT+9'],
+  ])('names %s at %d as %s', (timeZone, at, name) => expect(zoneName(at, timeZone)).toBe(name));
+});
+
+describe('formatMoment', () => {
+  it.each([
+    ['later today', NOW + 4 * HOUR + 28 * MINUTE, 'Europe/Berlin', '13:13 CET, in 4 h 28 min'],
+    ['the example of the issue', NOW + 4 * HOUR + 28 * MINUTE, 'UTC', '12:13 UTC, in 4 h 28 min'],
+    ['earlier today', NOW - 2 * HOUR, 'Europe/Berlin', '06:45 CET, 2 h ago'],
+    ['tomorrow, with the weekday', NOW + 20 * HOUR, 'Europe/Berlin', 'Thu 04:45 CET, in 20 h'],
+    ['yesterday in New York (a different local day than UTC)', NOW - 3 * HOUR, 'America/New_York', 'Tue 23:45 EST, 3 h ago'],
+    ['more than a week away, with the date', NOW + 8 * DAY, 'Europe/Berlin', '10 Dec 08:45 CET, in 8 d'],
+    ['next year, with the year', NOW + 40 * DAY, 'UTC', '11 Jan 2027 07:45 UTC, in 40 d'],
+    ['in a few seconds', NOW + 20_000, 'UTC', '07:45 UTC, in 20 s'],
+    ['a day boundary in the zone, not in UTC', NOW + 15 * HOUR + 30 * MINUTE, 'Europe/Paris', 'Thu 00:15 CET, in 15 h 30 min'],
+    ['a few minutes past, Paris', NOW - 12 * MINUTE, 'Europe/Paris', '08:33 CET, 12 min ago'],
+  ])('writes a moment %s in local time with its zone and a countdown', (_, at, timeZone, text) => {
+    expect(formatMoment(at, NOW, { timeZone })).toBe(text);
   });
 
-  it('says now, in, and ago', () => {
-    expect(formatCountdown(NOW + 300, NOW)).toBe('now');
-    expect(formatCountdown(NOW + 5 * MIN, NOW)).toBe('in 5 min');
-    expect(formatCountdown(NOW - 5 * MIN, NOW)).toBe('5 min ago');
+  it('keeps the clock part on its own for places that add their own countdown', () => {
+    expect(formatClock(NOW, NOW, { timeZone: 'Europe/Berlin' })).toBe('08:45 CET');
   });
 });

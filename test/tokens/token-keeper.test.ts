@@ -124,6 +124,16 @@ describe('TokenKeeper', () => {
     expect((error as Error).message).not.toContain(account.tokens.refreshToken);
   });
 
+  it.each(['envelope', 'oauth'] as const)('reads a refused refresh in the %s shape (PROTOCOL.md §8 gives both) as needing a sign-in', async (style) => {
+    await sim.close();
+    sim = await startSimulator({ accounts: [{ accountId: 'acc1' }], refreshErrorStyle: style });
+    const store = openStore();
+    const account = await signIn(store, 'acc1', 1_000);
+    await refreshTokens(sim.issuer, account.tokens.refreshToken);
+    await expect(keeperFor(store).accessToken(account.id)).rejects.toMatchObject({ reason: 'refresh_token_reused' });
+    expect(onDisk(store, account.id).health.reloginRequired?.reason).toBe('refresh_token_reused');
+  });
+
   it('treats a revoked family (refresh_token_invalidated) as needing a sign-in', async () => {
     const store = openStore();
     const account = await signIn(store, 'acc1', 1_000);

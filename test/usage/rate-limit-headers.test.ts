@@ -65,18 +65,82 @@ describe('snapshotsFromHeaders', () => {
       expected: {},
     },
     {
-      name: 'keeps other limit families under additional, by name',
+      name: 'keeps named limit families under additional, by limit id (x-codex-bengalfox-* is codex_bengalfox), with their display name',
       headers: {
         'x-codex-bengalfox-primary-used-percent': '30',
         'x-codex-bengalfox-primary-window-minutes': '300',
+        'x-codex-bengalfox-limit-name': 'GPT-5.3-Codex-Spark',
         'x-other-secondary-used-percent': '90',
         'x-other-secondary-window-minutes': '10080',
       },
       expected: {
         additional: {
-          'codex-bengalfox': { fiveHour: { usedPercent: 30, windowMinutes: 300, observedAt: NOW, source: 'response-headers' } },
+          codex_bengalfox: {
+            fiveHour: { usedPercent: 30, windowMinutes: 300, observedAt: NOW, source: 'response-headers' },
+            limitName: 'GPT-5.3-Codex-Spark',
+          },
           other: { weekly: { usedPercent: 90, windowMinutes: 10080, observedAt: NOW, source: 'response-headers' } },
         },
+      },
+    },
+    {
+      name: "on a family's turn records the unnamed slots as the FAMILY's windows, never the account's (PROTOCOL §8)",
+      headers: {
+        'x-codex-active-limit': 'codex_bengalfox',
+        'x-codex-primary-used-percent': '100',
+        'x-codex-primary-window-minutes': '300',
+        'x-codex-secondary-used-percent': '40',
+        'x-codex-secondary-window-minutes': '10080',
+      },
+      expected: {
+        activeLimit: 'codex_bengalfox',
+        additional: {
+          codex_bengalfox: {
+            fiveHour: { usedPercent: 100, windowMinutes: 300, observedAt: NOW, source: 'response-headers' },
+            weekly: { usedPercent: 40, windowMinutes: 10080, observedAt: NOW, source: 'response-headers' },
+          },
+        },
+      },
+    },
+    {
+      name: "on a free plan's family turn the 30-day window in the unnamed slot is the family's, not the account's",
+      headers: {
+        'x-codex-active-limit': 'codex_bengalfox',
+        'x-codex-primary-used-percent': '100',
+        'x-codex-primary-window-minutes': '43200',
+      },
+      expected: {
+        activeLimit: 'codex_bengalfox',
+        additional: { codex_bengalfox: { monthly: { usedPercent: 100, windowMinutes: 43200, observedAt: NOW, source: 'response-headers' } } },
+      },
+    },
+    {
+      name: "decides by the active limit's name even when the family and the account report equal numbers",
+      headers: {
+        'x-codex-active-limit': 'premium',
+        'x-codex-primary-used-percent': '30',
+        'x-codex-primary-window-minutes': '300',
+        'x-codex-bengalfox-primary-used-percent': '30',
+        'x-codex-bengalfox-primary-window-minutes': '300',
+      },
+      expected: {
+        activeLimit: 'premium',
+        fiveHour: { usedPercent: 30, windowMinutes: 300, observedAt: NOW, source: 'response-headers' },
+        additional: { codex_bengalfox: { fiveHour: { usedPercent: 30, windowMinutes: 300, observedAt: NOW, source: 'response-headers' } } },
+      },
+    },
+    {
+      name: "lets a family's named headers win over the unnamed slots on its own turn",
+      headers: {
+        'x-codex-active-limit': 'codex-bengalfox',
+        'x-codex-primary-used-percent': '61',
+        'x-codex-primary-window-minutes': '300',
+        'x-codex-bengalfox-primary-used-percent': '62',
+        'x-codex-bengalfox-primary-window-minutes': '300',
+      },
+      expected: {
+        activeLimit: 'codex_bengalfox',
+        additional: { codex_bengalfox: { fiveHour: { usedPercent: 62, windowMinutes: 300, observedAt: NOW, source: 'response-headers' } } },
       },
     },
     {

@@ -156,14 +156,17 @@ describe('UsageRefreshQueue against the simulator', () => {
     expect(findAccount(await onDisk(fixture), fixture.ids.a1!)!.health.reloginRequired).toBeUndefined();
   });
 
-  it('marks the account for a new sign-in only when a refreshed token is refused too', async () => {
+  it('reports a token refused right after a successful refresh in the backend\'s words, and never as "needs a new sign-in"', async () => {
     fixture = await usageFixture({ accounts: [{ accountId: 'a1' }] });
-    fixture.sim.addFault({ route: 'codex-usage', status: 401, body: '{"error":{"code":"token_expired"}}', times: 2 });
+    fixture.sim.addFault({ route: 'codex-usage', status: 401, body: '{"error":{"code":"token_expired","message":"Provided authentication token is expired."}}', times: 2 });
     const result = await fixture.queue().refresh(fixture.ids.a1!);
     expect(result.state).toBe('failed');
-    expect(result.reason).toMatch(/new sign-in/);
+    expect(result.reason).toContain('the backend refused a freshly refreshed token');
+    expect(result.reason).toContain('Provided authentication token is expired.');
     expect(fixture.sim.counters.refreshes('a1')).toBe(1);
-    expect(findAccount(await onDisk(fixture), fixture.ids.a1!)!.health.reloginRequired?.reason).toMatch(/401/);
+    const account = findAccount(await onDisk(fixture), fixture.ids.a1!)!;
+    expect(account.health.reloginRequired).toBeUndefined();
+    expect(account.health.lastError?.message).toContain('Provided authentication token is expired.');
     expect(fixture.sim.counters.requests('responses')).toBe(0);
   });
 

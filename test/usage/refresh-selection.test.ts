@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../src/store/schema.js';
 import { pausingWindow, refreshReasons, selectAccountsToRefresh, type RefreshReason } from '../../src/usage/refresh-selection.js';
-import { makeAccount, window } from './accounts.js';
+import { makeAccount as makeAnyAccount, window } from './accounts.js';
 
 const NOW = 1_800_000_000_000;
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const config = { pauseAtPercent: 100, snapshotStaleAfter: 2 * HOUR, usageRefreshInterval: 5 * MIN };
+
+/** An account whose model catalog was just read, so only its usage decides (see the catalog cases). */
+function makeAccount(fields: Partial<Account> & { id?: string } = {}): Account {
+  return makeAnyAccount({ catalog: { models: [], checkedAt: NOW - MIN }, ...fields });
+}
 
 describe('refreshReasons', () => {
   const cases: [string, Account, RefreshReason[]][] = [
@@ -24,6 +29,12 @@ describe('refreshReasons', () => {
     ['just below near', makeAccount({ usage: { fiveHour: window(89, NOW - 10 * MIN) } }), []],
     ['recently active', makeAccount({ usage: { fiveHour: window(10, NOW - 10 * MIN) }, stats: { requests: 3, lastUsedAt: NOW - 20 * MIN } }), ['active']],
     ['disabled', makeAccount({ enabled: false }), []],
+    ['its model catalog never read', makeAnyAccount({ usage: { fiveHour: window(20, NOW - 30 * MIN, { resetsAt: NOW + HOUR }) } }), ['catalog']],
+    [
+      'its model catalog due a re-check',
+      makeAccount({ usage: { fiveHour: window(20, NOW - 30 * MIN, { resetsAt: NOW + HOUR }) }, catalog: { models: [], checkedAt: NOW - 2 * HOUR } }),
+      ['catalog'],
+    ],
     ['workspace deactivated', makeAccount({ health: { workspaceDeactivatedUntil: NOW + MIN } }), []],
     ['flagged for re-login with a live access token', makeAccount({ health: { reloginRequired: { reason: '403', at: NOW - HOUR } } }), ['flagged']],
     [

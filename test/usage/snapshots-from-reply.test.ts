@@ -53,18 +53,39 @@ describe('snapshotsFromUsageReply', () => {
       expected: { credits: { hasCredits: true, unlimited: false, balance: '3.5', observedAt: NOW } },
     },
     {
-      name: 'keeps additional limits by name, falling back to the metered feature',
+      name: 'keeps limit families by metered_feature (the limit id) with limit_name as display name, falling back to the name',
       reply: {
         additional_rate_limits: [
-          { limit_name: 'codex_other', rate_limit: { primary_window: window(20, 604_800) } },
+          { limit_name: 'GPT-5.3-Codex-Spark', metered_feature: 'codex_bengalfox', rate_limit: { primary_window: window(100, 18_000) } },
+          { limit_name: 'codex-other', rate_limit: { primary_window: window(20, 604_800) } },
           { metered_feature: 'images', rate_limit: { secondary_window: window(70, 18_000) } },
           { rate_limit: { primary_window: window(1, 18_000) } },
         ],
       },
       expected: {
+        completeFamilies: true,
         additional: {
-          codex_other: { weekly: { usedPercent: 20, windowMinutes: 10_080, observedAt: NOW, source: 'usage-endpoint' } },
+          codex_bengalfox: {
+            fiveHour: { usedPercent: 100, windowMinutes: 300, observedAt: NOW, source: 'usage-endpoint' },
+            limitName: 'GPT-5.3-Codex-Spark',
+          },
+          codex_other: { weekly: { usedPercent: 20, windowMinutes: 10_080, observedAt: NOW, source: 'usage-endpoint' }, limitName: 'codex-other' },
           images: { fiveHour: { usedPercent: 70, windowMinutes: 300, observedAt: NOW, source: 'usage-endpoint' } },
+        },
+      },
+    },
+    {
+      name: "a free plan: the account's and a family's 30-day windows, and the account's allowed:false stays the account's",
+      reply: {
+        rate_limit: { allowed: false, limit_reached: false, primary_window: window(30, 2_592_000, { reset_at: 1_800_100_000 }) },
+        additional_rate_limits: [{ limit_name: 'GPT-5.3-Codex-Spark', metered_feature: 'codex_bengalfox', rate_limit: { allowed: true, primary_window: window(5, 2_592_000) } }],
+      },
+      expected: {
+        monthly: { usedPercent: 30, windowMinutes: 43_200, resetsAt: 1_800_100_000_000, observedAt: NOW, source: 'usage-endpoint' },
+        limit: { reached: true, until: 1_800_100_000_000, observedAt: NOW },
+        completeFamilies: true,
+        additional: {
+          codex_bengalfox: { monthly: { usedPercent: 5, windowMinutes: 43_200, observedAt: NOW, source: 'usage-endpoint' }, limitName: 'GPT-5.3-Codex-Spark' },
         },
       },
     },

@@ -1,5 +1,5 @@
 import { clearTemporaryExclusions } from '../../store/mutations.js';
-import { formatWhen } from '../../time/format-time.js';
+import { formatMoment } from '../../time/format-time.js';
 import type { Command } from '../command.js';
 import { writeLine, writeMessage } from '../context.js';
 import { resolveAccount, withStore } from '../open-store.js';
@@ -28,9 +28,9 @@ export const clear: Command = {
         const health = account.health;
         const was =
           health.cooldownUntil !== undefined && health.cooldownUntil > now
-            ? `cooling down${health.cooldownReason ? ` (${health.cooldownReason})` : ''} until ${formatWhen(health.cooldownUntil, now)}`
+            ? `cooling down${health.cooldownReason ? ` (${health.cooldownReason})` : ''} until ${formatMoment(health.cooldownUntil, now)}`
             : health.workspaceDeactivatedUntil !== undefined && health.workspaceDeactivatedUntil > now
-              ? `workspace marked deactivated until ${formatWhen(health.workspaceDeactivatedUntil, now)}`
+              ? `workspace marked deactivated until ${formatMoment(health.workspaceDeactivatedUntil, now)}`
               : undefined;
         writeLine(context.stdout, was ? `${account.alias}: cleared (was ${was}).` : `${account.alias}: nothing to clear.`);
         if (health.reloginRequired) writeMessage(context.stderr, `${account.alias} still needs a new sign-in: run \`opencode-multi-auth login ${account.alias}\`.`);

@@ -23,7 +23,7 @@ export const doctor: Command = {
   options: { json: { type: 'boolean' }, offline: { type: 'boolean' } },
   positionals: { min: 0, max: 0 },
   async run(context, args) {
-    const store = new AccountStore({ dir: context.config.storeDir, clock: context.clock, copiesOnRead: false });
+    const store = new AccountStore({ dir: context.config.storeDir, clock: context.clock });
     const run = createDoctorRun(context, store, flag(args, 'offline'));
     const checks: Check[] = [];
     try {

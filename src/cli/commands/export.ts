@@ -46,8 +46,7 @@ export const exportCommand: Command = {
             'Use each account on one machine only: refresh tokens are single-use.',
         );
         return 0;
-      },
-      { readOnly: true },
+      }
     );
   },
 };

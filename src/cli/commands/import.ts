@@ -7,7 +7,7 @@ import { importOpenCodeAuth } from '../../imports/opencode-auth.js';
 import { ensurePlaceholder } from '../../signin/opencode-auth-record.js';
 import { checkAlias } from '../../store/alias.js';
 import { applyExport, parseExport, type ImportStep } from '../../store/transfer.js';
-import { formatWhen } from '../../time/format-time.js';
+import { formatMoment } from '../../time/format-time.js';
 import { flag, stringOption, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { writeJson, writeLine, writeMessage, type CliContext } from '../context.js';
@@ -84,13 +84,12 @@ async function importExportFile(context: CliContext, filePath: string, dryRun: b
         writeJson(context.stdout, { dryRun, steps });
         return 0;
       }
-      const exportedAt = formatWhen(parsed.file.exportedAt, context.clock.now());
+      const exportedAt = formatMoment(parsed.file.exportedAt, context.clock.now());
       writeLine(context.stdout, `${dryRun ? 'Dry run: nothing is written.' : 'Imported'} ${target} (exported ${exportedAt}):`);
       for (const step of steps) writeLine(context.stdout, `  ${describeStep(step, dryRun)}`);
       if (dryRun) writeLine(context.stdout, `Run \`opencode-multi-auth import ${target}\` to do it.`);
       return 0;
-    },
-    { readOnly: dryRun },
+    }
   );
 }
 
@@ -144,8 +143,8 @@ export const importCommand: Command = {
       } catch (error) {
         if (!(error instanceof OlderTokensError)) throw error;
         throw new CommandFailedError(
-          `${error.message} (${source.kind === 'codex' ? 'the codex CLI' : 'OpenCode'}'s tokens were issued ${formatWhen(error.importedIssuedAt, now)}; ` +
-            `the stored ones ${formatWhen(error.storedObtainedAt, now)}.) To replace them anyway, run the same command with --force.`,
+          `${error.message} (${source.kind === 'codex' ? 'the codex CLI' : 'OpenCode'}'s tokens were issued ${formatMoment(error.importedIssuedAt, now)}; ` +
+            `the stored ones ${formatMoment(error.storedObtainedAt, now)}.) To replace them anyway, run the same command with --force.`,
         );
       }
       let openCodeRecord: RecordOutcome;

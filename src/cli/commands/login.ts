@@ -8,25 +8,35 @@ import { startBrowserSignIn } from '../../signin/browser-flow.js';
 import { DEFAULT_CALLBACK_PORTS } from '../../signin/callback-server.js';
 import { startDeviceSignIn } from '../../signin/device-flow.js';
 import type { Grant } from '../../signin/grant.js';
-import { flag, stringOption, type ParsedArgs } from '../args.js';
+import { flag, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { writeJson, writeLine, writeMessage, type CliContext } from '../context.js';
 import { CommandFailedError, UsageError } from '../errors.js';
 import { withStore } from '../open-store.js';
 import { ensureOpenCodeRecord } from '../opencode-record-step.js';
 
-async function browserSignIn(context: CliContext, ports: number[], openBrowser: boolean): Promise<{ grant: Grant; origin: SignInOrigin }> {
-  const opener = openBrowser ? context.openBrowser : undefined;
-  const signIn = await startBrowserSignIn({ issuer: context.config.authIssuer, fetch: context.fetch, ports, openBrowser: opener });
+async function browserSignIn(context: CliContext, mode: { listen: boolean; openBrowser: boolean }): Promise<{ grant: Grant; origin: SignInOrigin }> {
+  const opener = mode.openBrowser ? context.openBrowser : undefined;
   const out = context.stderr;
+  const signIn = await startBrowserSignIn({
+    issuer: context.config.authIssuer,
+    fetch: context.fetch,
+    ports: context.config.callbackPorts,
+    listen: mode.listen,
+    openBrowser: opener,
+    onIgnored: (reason) => writeMessage(out, `The callback server ${reason}; still waiting for this sign-in.`),
+  });
   writeMessage(out, opener ? 'Opening the browser to sign in. If it did not open, open this address:' : 'Open this address in a browser to sign in:');
   writeMessage(out);
   writeMessage(out, `  ${signIn.url}`);
   writeMessage(out);
+  const address = `http://localhost:${signIn.port}/auth/callback?code=...`;
   writeLine(
     out,
-    `Waiting for the browser on port ${signIn.port}. If the browser runs on another machine (e.g. over SSH), ` +
-      `paste here the address it ends on (http://localhost:${signIn.port}/auth/callback?code=...) and press Enter.`,
+    signIn.listening
+      ? `Waiting for the browser on port ${signIn.port}. If the browser runs on another machine (e.g. over SSH), ` +
+          `paste here the address it ends on (${address}) and press Enter.`
+      : `After signing in, the browser ends on an address that does not load (${address}): paste it here and press Enter.`,
   );
   const lines = readline.createInterface({ input: context.stdin, terminal: false });
   lines.on('line', (line) => {
@@ -54,8 +64,8 @@ async function deviceSignIn(context: CliContext): Promise<{ grant: Grant; origin
   return { grant: await signIn.waitForTokens(), origin: 'device' };
 }
 
-/** The alias and callback ports a `login` command line asks for. Throws UsageError. Pure. */
-function loginPlan(args: ParsedArgs): { alias?: string; ports: number[] } {
+/** The alias and sign-in mode a `login` command line asks for. Throws UsageError. Pure. */
+function loginPlan(args: ParsedArgs): { alias?: string; listen: boolean } {
   const typed = args.positionals[0];
   let alias: string | undefined;
   if (typed !== undefined) {
@@ -63,12 +73,8 @@ function loginPlan(args: ParsedArgs): { alias?: string; ports: number[] } {
     if (!checked.ok) throw new UsageError(`Not a usable alias: ${checked.problem}.`, 'login');
     alias = checked.alias;
   }
-  const portText = stringOption(args, 'port');
-  if (portText === undefined) return { alias, ports: DEFAULT_CALLBACK_PORTS };
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65_531) throw new UsageError(`--port ${portText} is not a port number.`, 'login');
-  if (flag(args, 'headless')) throw new UsageError('--port has no use with --headless.', 'login');
-  return { alias, ports: [port, port + 1, port + 2, port + 3, port + 4] };
+  if (flag(args, 'headless') && flag(args, 'paste')) throw new UsageError('--paste has no use with --headless.', 'login');
+  return { alias, listen: !flag(args, 'paste') };
 }
 
 /** The store's folder (or the nearest one that exists, where it will be created) must be writable. */
@@ -93,16 +99,16 @@ export const login: Command = {
   name: 'login',
   help: {
     brief: 'sign in to an account (browser, device code or paste)',
-    usage: 'login [alias] [--headless] [--json]',
+    usage: 'login [alias] [--headless | --paste] [--json]',
     summary:
       'Signs in to a ChatGPT account and adds it (or, for an account already here, replaces its tokens and clears ' +
-      `"new sign-in needed"). Opens a browser with a callback on port ${DEFAULT_CALLBACK_PORTS[0]} (${DEFAULT_CALLBACK_PORTS.slice(1).join(', ')} when taken); where the browser ` +
-      'cannot reach this machine, paste the address it ends on. `--headless` uses a device code instead. Also makes ' +
-      'sure OpenCode has the "openai" record it needs to load the plugin.',
+      `"new sign-in needed"). Opens a browser with a callback on port ${DEFAULT_CALLBACK_PORTS[0]} (${DEFAULT_CALLBACK_PORTS.slice(1).join(', ')} when taken; ` +
+      'the sign-in server accepts no other); where the browser cannot reach this machine, paste the address it ends on. ' +
+      '`--headless` uses a device code instead. Also makes sure OpenCode has the "openai" record it needs to load the plugin.',
     options: [
       '--headless      sign in with a code typed on any device',
+      '--paste         no callback server: paste the address the browser ends on',
       '--no-browser    print the address instead of opening a browser',
-      '--port N        try callback port N first (then N+1..N+4)',
       '--json          print the result as JSON',
     ],
     examples: ['opencode-multi-auth login work', 'opencode-multi-auth login personal --headless'],
@@ -110,17 +116,17 @@ export const login: Command = {
   options: {
     headless: { type: 'boolean' },
     'no-browser': { type: 'boolean' },
-    port: { type: 'string' },
+    paste: { type: 'boolean' },
     json: { type: 'boolean' },
   },
   positionals: { min: 0, max: 1 },
   check: (args) => void loginPlan(args),
   async run(context, args) {
-    const { alias, ports } = loginPlan(args);
+    const { alias, listen } = loginPlan(args);
     return withStore(context, async (store) => {
       // The store was read above; make sure it can be written too, before the user spends a sign-in on it.
       await assertWritable(store);
-      const { grant, origin } = flag(args, 'headless') ? await deviceSignIn(context) : await browserSignIn(context, ports, !flag(args, 'no-browser'));
+      const { grant, origin } = flag(args, 'headless') ? await deviceSignIn(context) : await browserSignIn(context, { listen, openBrowser: !flag(args, 'no-browser') });
       const result = await addSignedInAccount(store, grant, { alias, origin, now: context.clock.now() });
       const account = result.account;
       const openCodeRecord = await ensureOpenCodeRecord(context, store, { quiet: flag(args, 'json') });

@@ -1,6 +1,6 @@
 import { parseDuration } from '../../config/duration.js';
 import { setPin } from '../../store/mutations.js';
-import { formatSpan, formatWhen } from '../../time/format-time.js';
+import { formatSpan, formatMoment } from '../../time/format-time.js';
 import { stringOption, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { writeLine, writeMessage } from '../context.js';
@@ -45,7 +45,7 @@ export const pin: Command = {
         context.stdout,
         until === undefined
           ? `Pinned to ${account.alias} until \`opencode-multi-auth unpin\`.`
-          : `Pinned to ${account.alias} for ${formatSpan(forMs!)} (until ${formatWhen(until, now)}).`,
+          : `Pinned to ${account.alias} for ${formatSpan(forMs!)} (until ${formatMoment(until, now)}).`,
       );
       const state = accountState(account, undefined, now);
       const warning = (() => {
@@ -55,9 +55,9 @@ export const pin: Command = {
           case 'relogin-required':
             return `${account.alias} needs a new sign-in (${state.reason}): requests fail until you run \`opencode-multi-auth login ${account.alias}\`.`;
           case 'cooling-down':
-            return `${account.alias} is cooling down${state.reason ? ` (${state.reason})` : ''} until ${formatWhen(state.until!, now)}: requests fail until then, or run \`opencode-multi-auth clear ${account.alias}\`.`;
+            return `${account.alias} is cooling down${state.reason ? ` (${state.reason})` : ''} until ${formatMoment(state.until!, now)}: requests fail until then, or run \`opencode-multi-auth clear ${account.alias}\`.`;
           case 'workspace-deactivated':
-            return `${account.alias}'s workspace is deactivated until ${formatWhen(state.until!, now)}: requests fail until then.`;
+            return `${account.alias}'s workspace is deactivated until ${formatMoment(state.until!, now)}: requests fail until then.`;
           case 'active':
             return undefined;
         }

@@ -2,6 +2,7 @@ import { ReloginRequiredError, TokenRefreshError } from '../../tokens/errors.js'
 import { TokenKeeper } from '../../tokens/token-keeper.js';
 import { UsageEndpointError } from '../../usage/errors.js';
 import { UsageClient } from '../../usage/usage-client.js';
+import { formatCountdown } from '../../time/format-time.js';
 import { statusView } from '../status-view.js';
 import { fail, ok, warn, type DoctorCheck } from './check.js';
 
@@ -71,5 +72,10 @@ export const checkAccounts: DoctorCheck = async (run) => {
   const usable = view.accounts.filter((account) => account.enabled && account.state !== 'relogin-required').length;
   if (usable === 0) checks.push(fail('accounts', 'No enabled account can serve requests.', 'Run `opencode-multi-auth status` for each account\'s state and what to do.'));
   else if (run.flaggedAccounts.size === 0) checks.push(ok('accounts', `${usable} of ${view.accounts.length} account${view.accounts.length === 1 ? '' : 's'} can serve; none needs attention.`));
+  // The last reason each account was passed over or failed, so a flaky account shows without a debug log.
+  for (const account of view.accounts) {
+    if (account.lastError === null || run.flaggedAccounts.has(account.alias)) continue;
+    checks.push(ok(`account ${account.alias}`, `last error ${formatCountdown(account.lastError.at, now)}: ${account.lastError.message}`));
+  }
   return checks;
 };

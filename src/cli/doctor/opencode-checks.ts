@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fetchBypasses } from '../../plugin/fetch-bypass.js';
 import { packageVersion } from '../../plugin/version.js';
 import { classifyOpenAiRecord, readOpenCodeAuth } from '../../signin/opencode-auth-record.js';
 import { fail, ok, warn, type Check, type DoctorCheck, type DoctorRun } from './check.js';
@@ -250,4 +251,17 @@ export const checkVersions: DoctorCheck = async ({ context }) => {
   if (major < MIN_OPENCODE[0] || (major === MIN_OPENCODE[0] && minor < MIN_OPENCODE[1]))
     return [fail('versions', `${mine}; OpenCode ${version} is older than ${MIN_OPENCODE.join('.')}.`, 'Update OpenCode (`opencode upgrade`).')];
   return [ok('versions', `${mine}; OpenCode ${version}.`)];
+};
+
+/** OpenCode settings that would route model requests around the plugin (see fetch-bypass.ts). */
+export const checkFetchBypass: DoctorCheck = async ({ context }) => {
+  const bypasses = fetchBypasses(context.env);
+  if (bypasses.length === 0) return [ok('opencode fetch', "Nothing in this environment keeps OpenCode from calling the plugin's fetch.")];
+  return [
+    warn(
+      'opencode fetch',
+      bypasses.map((bypass) => `${bypass.variable}=${bypass.value} is set: ${bypass.why}, so no account of this plugin is used.`).join(' '),
+      `Unset ${bypasses.map((bypass) => bypass.variable).join(' and ')} in the environment OpenCode starts from.`,
+    ),
+  ];
 };

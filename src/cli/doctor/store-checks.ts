@@ -1,11 +1,14 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
-import { fail, ok, warn, type Check, type DoctorCheck } from './check.js';
+import { logFileProblem } from '../../log/log-file.js';
+import { describePermissionFix } from '../../store/permissions.js';
+import { TokenKeeper } from '../../tokens/token-keeper.js';
+import { fail, ok, warn, type DoctorCheck } from './check.js';
 
-async function modeOf(filePath: string): Promise<number | undefined> {
+async function exists(filePath: string): Promise<boolean> {
   return fs.stat(filePath).then(
-    (stat) => stat.mode & 0o777,
-    () => undefined,
+    () => true,
+    () => false,
   );
 }
 
@@ -14,26 +17,41 @@ export const checkStore: DoctorCheck = async (run) => {
   const { store } = run;
   const { data, error } = await run.storeData();
   if (error) return [fail('store', error.message, 'Follow the message above: recover the file from the copy it names, or move it away and sign in again.')];
-  const exists = await fs.stat(store.filePath).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) return [warn('store', `No account store yet at ${store.filePath}.`, 'Add an account: run `opencode-multi-auth login`.')];
+  if (!(await exists(store.filePath))) return [warn('store', `No account store yet at ${store.filePath}.`, 'Add an account: run `opencode-multi-auth login`.')];
   const count = data!.accounts.length;
   if (count === 0) return [warn('store', `${store.filePath} holds no accounts.`, 'Add an account: run `opencode-multi-auth login`.')];
   return [ok('store', `${store.filePath}: ${count} account${count === 1 ? '' : 's'}.`)];
 };
 
-/** The store holds tokens: only its owner may read it. */
-export const checkStorePermissions: DoctorCheck = async ({ store }) => {
-  const checks: Check[] = [];
-  const dirMode = await modeOf(store.dir);
-  const fileMode = await modeOf(store.filePath);
-  if (dirMode !== undefined && (dirMode & 0o077) !== 0)
-    checks.push(warn('store permissions', `${store.dir} is mode ${dirMode.toString(8)}: other users may list it.`, `Run \`chmod 700 ${store.dir}\`.`));
-  if (fileMode !== undefined && (fileMode & 0o077) !== 0)
-    checks.push(warn('store permissions', `${store.filePath} is mode ${fileMode.toString(8)}: other users may read the tokens.`, `Run \`chmod 600 ${store.filePath}\`.`));
-  return checks;
+/**
+ * The store holds tokens: only its owner may read it. Opening the store tightens the folder to 700 and
+ * its files to 600 (AccountStore does it, and keeps what it had to change); this says what that took.
+ */
+export const checkStorePermissions: DoctorCheck = async (run) => {
+  const { store } = run;
+  await run.storeData();
+  const name = 'store permissions';
+  const failed = store.permissionFixes.filter((fix) => fix.error);
+  if (failed.length > 0)
+    return [fail(name, `${failed.map(describePermissionFix).join('; ')}: other users may read the tokens.`, `Run \`${failed.map((fix) => `chmod ${fix.to.toString(8)} ${fix.path}`).join(' && ')}\`.`)];
+  if (store.permissionFixes.length > 0)
+    return [
+      warn(
+        name,
+        `Had to tighten the store on opening it: ${store.permissionFixes.map(describePermissionFix).join('; ')}.`,
+        'Nothing to do now. If it happens again, look for what loosens the folder (a umask, a sync or backup tool).',
+      ),
+    ];
+  if (!(await exists(store.dir))) return [];
+  return [ok(name, `${store.dir} is 700 and its files 600.`)];
+};
+
+/** Temp files that processes killed while writing left behind; opening the store sweeps them. */
+export const checkTempFiles: DoctorCheck = async (run) => {
+  await run.storeData();
+  const swept = run.store.sweptTempFiles;
+  if (swept.length === 0) return [];
+  return [ok('temp files', `Removed ${swept.length} temp file${swept.length === 1 ? '' : 's'} left by processes killed while writing (${swept.join(', ')}).`)];
 };
 
 function isAlive(pid: number): boolean {
@@ -64,4 +82,41 @@ export const checkLock: DoctorCheck = async ({ store, context }) => {
       ),
     ];
   return [ok('lock', `The store is locked right now by pid ${holder.pid ?? '?'} (a write in progress).`)];
+};
+
+/** Settles refreshes interrupted by a crash (as any process would on its next refresh) and says what it found. */
+export const checkInterruptedRefreshes: DoctorCheck = async (run) => {
+  const { context, store } = run;
+  const { data } = await run.storeData();
+  if (!data) return [];
+  const keeper = new TokenKeeper({ store, issuer: context.config.authIssuer, clock: context.clock, fetch: context.fetch });
+  let results;
+  try {
+    results = await keeper.recoverInterruptedRefreshes();
+  } catch (error) {
+    return [warn('interrupted refreshes', `Could not check the refresh journals: ${(error as Error).message}`, 'Run `opencode-multi-auth doctor` again.')];
+  }
+  return results.flatMap(({ alias, outcome }) => {
+    if (outcome.kind === 'recovered')
+      return [ok(`account ${alias}`, `A refresh of ${alias} was interrupted after the issuer answered; its new tokens were recovered from the journal.`)];
+    if (outcome.kind === 'interrupted') {
+      run.flaggedAccounts.add(alias);
+      return [fail(`account ${alias}`, `${alias}: ${outcome.reason}.`, `Run \`opencode-multi-auth login ${alias}\`.`)];
+    }
+    return [];
+  });
+};
+
+/** The plugin logs to a file inside OpenCode; one it cannot write drops every line. */
+export const checkLogFile: DoctorCheck = async ({ context }) => {
+  const file = context.config.logFile;
+  const problem = await logFileProblem(file);
+  if (!problem) return [ok('log file', `The plugin logs to ${file}.`)];
+  return [
+    warn(
+      'log file',
+      `The plugin cannot log: ${problem}. Its log lines are dropped (it says so once on stderr).`,
+      'Set OPENCODE_MULTI_AUTH_LOG_FILE to a file you can write, or unset it for plugin.log in the store folder.',
+    ),
+  ];
 };

@@ -1,6 +1,6 @@
 import type { Account, Pin } from '../../store/schema.js';
 import type { Tone } from './colors.js';
-import { formatWhen } from '../../time/format-time.js';
+import { formatMoment } from '../../time/format-time.js';
 
 export const ACCOUNT_STATES = ['active', 'cooling-down', 'relogin-required', 'workspace-deactivated', 'disabled'] as const;
 export type AccountStateKind = (typeof ACCOUNT_STATES)[number];
@@ -54,12 +54,12 @@ export function attentionAdvice(account: Account, state: AccountState, now: numb
       return undefined;
     case 'workspace-deactivated':
       return (
-        `the ChatGPT workspace is deactivated; retried at ${formatWhen(state.until!, now, timeZone)}, ` +
+        `the ChatGPT workspace is deactivated; retried at ${formatMoment(state.until!, now, { timeZone })}, ` +
         `or run \`opencode-multi-auth disable ${account.alias}\``
       );
     case 'cooling-down':
       return (
-        `cooling down${state.reason ? ` (${state.reason})` : ''} until ${formatWhen(state.until!, now, timeZone)}; ` +
+        `cooling down${state.reason ? ` (${state.reason})` : ''} until ${formatMoment(state.until!, now, { timeZone })}; ` +
         `it comes back on its own, or run \`opencode-multi-auth clear ${account.alias}\``
       );
     default:

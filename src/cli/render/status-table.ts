@@ -1,10 +1,10 @@
-import type { AccountJson, StatusJson } from '../json-schemas.js';
+import type { AccountJson, FamilyJson, StatusJson } from '../json-schemas.js';
 import { renderUsageBar } from './bar.js';
 import { paint, type Palette } from './colors.js';
 import { stateLabel } from './account-state.js';
 import { renderTable } from './table.js';
 import { visibleWidth, wrap } from './text-width.js';
-import { formatCountdown, formatWhen } from '../../time/format-time.js';
+import { formatCountdown, formatMoment } from '../../time/format-time.js';
 
 export interface StatusRenderOptions {
   palette: Palette;
@@ -16,8 +16,29 @@ export interface StatusRenderOptions {
 function usageCell(label: string, window: AccountJson['usage']['fiveHour'], now: number, options: StatusRenderOptions): string {
   const bar = renderUsageBar(window?.usedPercent, 10);
   const tone = window === null ? 'muted' : window.usedPercent >= 100 ? 'bad' : window.usedPercent >= 80 ? 'warn' : 'ok';
-  const resets = window?.resetsAt != null ? ` resets ${formatWhen(window.resetsAt, now, options.timeZone)}` : '';
+  const resets = window?.resetsAt != null ? ` resets ${formatMoment(window.resetsAt, now, { timeZone: options.timeZone })}` : '';
   return `${label} ${paint(options.palette, tone, bar)}${options.palette.dim(resets)}`;
+}
+
+/** A limit family under its account: its name, its own bars, and how long its models are out. */
+function familyLines(family: FamilyJson, now: number, options: StatusRenderOptions): string[] {
+  const { palette } = options;
+  const out = family.outUntil !== null ? paint(palette, 'warn', ` out until ${formatMoment(family.outUntil, now, { timeZone: options.timeZone })}`) : '';
+  const head = `  ${palette.dim('└')} ${family.limitName ?? family.id}${out}`;
+  const bars = [
+    family.fiveHour ? usageCell('5h', family.fiveHour, now, options) : '',
+    family.weekly ? usageCell('wk', family.weekly, now, options) : '',
+    family.monthly ? usageCell('30d', family.monthly, now, options) : '',
+  ]
+    .filter((cell) => cell !== '')
+    .join('   ');
+  if (bars === '') return [head];
+  return visibleWidth(head) + visibleWidth(bars) + 3 <= options.width ? [`${head}  ${bars}`] : [head, `    ${bars}`];
+}
+
+/** The plan, with the workspace's region and FedRAMP when it has them: `team, us` or `enterprise, FedRAMP`. */
+function planCell(account: AccountJson): string {
+  return [account.plan ?? '-', account.residency ?? undefined, account.fedramp ? 'FedRAMP' : undefined].filter(Boolean).join(', ');
 }
 
 /**
@@ -34,7 +55,7 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
     return [
       palette.bold(account.alias),
       account.email ?? '-',
-      account.plan ?? '-',
+      planCell(account),
       paint(palette, state.tone, state.text),
       account.lastUsedAt === null ? 'never' : formatCountdown(account.lastUsedAt, view.now),
     ];
@@ -53,10 +74,29 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
   const lines = [table[0]!];
   view.accounts.forEach((account, index) => {
     lines.push(table[index + 1]!);
-    const fiveHour = usageCell('5h', account.usage.fiveHour, view.now, options);
-    const weekly = usageCell('wk', account.usage.weekly, view.now, options);
-    if (visibleWidth(fiveHour) + visibleWidth(weekly) + 5 <= options.width) lines.push(`  ${fiveHour}   ${weekly}`);
-    else lines.push(`  ${fiveHour}`, `  ${weekly}`);
+    // A free plan has one 30-day window and nothing else: show that, not two empty bars.
+    const cells =
+      account.usage.monthly && !account.usage.fiveHour && !account.usage.weekly
+        ? [usageCell('30d', account.usage.monthly, view.now, options)]
+        : [
+            usageCell('5h', account.usage.fiveHour, view.now, options),
+            usageCell('wk', account.usage.weekly, view.now, options),
+            ...(account.usage.monthly ? [usageCell('30d', account.usage.monthly, view.now, options)] : []),
+          ];
+    if (cells.reduce((width, cell) => width + visibleWidth(cell) + 3, 2) <= options.width) lines.push(`  ${cells.join('   ')}`);
+    else for (const cell of cells) lines.push(`  ${cell}`);
+    const notes: string[] = [];
+    if (account.limitReached) {
+      const until = account.limitReached.until !== null ? ` until ${formatMoment(account.limitReached.until, view.now, { timeZone: options.timeZone })}` : '';
+      notes.push(paint(palette, 'warn', `limit reached${account.limitReached.reason ? ` (${account.limitReached.reason})` : ''}${until}`));
+    }
+    if (account.credits) notes.push(palette.dim(`credits: ${account.credits.unlimited ? 'unlimited' : (account.credits.balance ?? 'yes')}`));
+    if (notes.length > 0) lines.push(`  ${notes.join('   ')}`);
+    if (account.lastError) {
+      const line = `last error ${formatCountdown(account.lastError.at, view.now)}: ${account.lastError.message}`;
+      wrap(line, options.width - 4).forEach((part, index) => lines.push(`${index === 0 ? '  ' : '    '}${palette.dim(part)}`));
+    }
+    for (const family of account.usage.families) lines.push(...familyLines(family, view.now, options));
     if (account.advice) {
       const tone = account.state === 'relogin-required' ? 'bad' : 'warn';
       wrap(`! ${account.advice}`, options.width - 4).forEach((line, index) => lines.push(`${index === 0 ? '  ' : '    '}${paint(palette, tone, line)}`));

@@ -22,6 +22,12 @@ button:disabled { opacity: .5; cursor: default; }
 input, select { font: inherit; padding: 3px 6px; border: 1px solid var(--line); border-radius: 6px; background: var(--card); color: var(--text); }
 .notice, .pin-banner, .sign-in-status { margin: 12px 0 0; padding: 8px 12px; border-radius: 6px; background: var(--card); border: 1px solid var(--line); }
 .notice[data-tone="bad"] { border-color: var(--bad); color: var(--bad); }
+.notice, .sign-in-status { transition: opacity .6s ease; }
+.notice[data-fading], .sign-in-status[data-fading] { opacity: 0; }
+.sign-in-status[data-state="failed"] { border-color: var(--bad); color: var(--bad); }
+.url-with-copy { display: inline-flex; flex-wrap: wrap; gap: 6px; align-items: baseline; }
+button.copy { font-size: 12px; padding: 1px 8px; }
+button.primary { border-color: var(--bar); color: var(--bar); font-weight: 600; }
 .notice a, .sign-in-status a { word-break: break-all; }
 .empty { color: var(--muted); }
 .accounts { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 12px; }
@@ -44,13 +50,33 @@ input, select { font: inherit; padding: 3px 6px; border: 1px solid var(--line); 
 .window-text .stale { color: var(--warn); }
 .stats { font-size: 12px; }
 .last-error { font-size: 12px; color: var(--bad); margin: 0; }
+.last-error[data-resolved] { color: var(--muted); }
+.serving-line { font-size: 12px; margin: 0; color: var(--ok); font-weight: 600; }
+.serving { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
+.next-account { margin: 0 0 8px; }
+.serving .why { color: var(--muted); }
+.sessions { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
+.session { border-top: 1px solid var(--line); padding-top: 6px; font-size: 13px; }
+.session-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 6px; }
+.session-id { font-size: 12px; }
+.live { font-size: 11px; font-weight: 600; color: var(--ok); border: 1px solid currentColor; border-radius: 8px; padding: 0 6px; }
+.session[data-moves="true"] .session-next-account { color: var(--warn); }
+.session-next { font-size: 12px; }
 .refresh-state { font-size: 12px; display: flex; align-items: center; gap: 6px; }
 .refresh-state[data-state="failed"] { color: var(--bad); } .refresh-state[data-state="done"] { color: var(--ok); }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; border-top: 1px solid var(--line); padding-top: 8px; }
 .confirm { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; font-size: 12px; }
-.timeline svg { width: 100%; height: auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
+.timeline svg { display: block; max-width: 100%; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
 .timeline .grid { stroke: var(--line); stroke-width: 1; }
-.timeline .axis-label { fill: var(--muted); font-size: 11px; }
-.timeline .legend { fill: var(--text); font-size: 12px; }
+.timeline .axis-label { fill: var(--muted); font-size: 12px; }
+.timeline .legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 8px 0 0; padding: 0; font-size: 13px; }
+.timeline .legend li { display: flex; align-items: center; gap: 6px; }
+.timeline .swatch { display: inline-block; width: 14px; height: 4px; border-radius: 2px; }
+@media (max-width: 520px) {
+  header.top { padding: 10px 12px; }
+  main { padding: 0 10px 20px; }
+  .accounts { grid-template-columns: 1fr; }
+  .toolbar { margin-left: 0; }
+}
 [hidden] { display: none !important; }
 `;

@@ -20,7 +20,7 @@ export function renderPage(token: string): string {
   <h1>opencode-multi-auth</h1>
   <span id="connection" class="connection" data-state="connecting">connecting…</span>
   <div class="toolbar">
-    <button type="button" id="refresh-all">Refresh all</button>
+    <button type="button" id="refresh-all" disabled>Refresh all</button>
     <span id="refresh-progress" class="refresh-progress" hidden><progress id="refresh-meter" max="1" value="0"></progress> <span id="refresh-text"></span></span>
     <input id="sign-in-alias" placeholder="alias (optional)" aria-label="Alias for the new account" maxlength="64">
     <button type="button" id="sign-in">Sign in…</button>
@@ -30,15 +30,19 @@ export function renderPage(token: string): string {
   <p id="notice" class="notice" role="status" aria-live="polite" hidden></p>
   <p id="pin-banner" class="pin-banner" hidden><span id="pin-text"></span> <button type="button" id="unpin">Unpin</button></p>
   <p id="sign-in-status" class="sign-in-status" hidden></p>
+  <section aria-labelledby="serving-title">
+    <h2 id="serving-title">Who serves now</h2>
+    <div id="serving" class="serving"></div>
+  </section>
   <section aria-labelledby="accounts-title">
     <h2 id="accounts-title">Accounts</h2>
     <p id="empty" class="empty" hidden>No accounts yet. Sign in to add one.</p>
     <div id="accounts" class="accounts"></div>
   </section>
-  <section aria-labelledby="timeline-title">
+  <section id="timeline-section" aria-labelledby="timeline-title" hidden>
     <h2 id="timeline-title">Usage over the last 24 hours</h2>
     <div id="timeline" class="timeline"></div>
-    <p class="hint">Solid lines: 5-hour window; dashed: weekly. Points are the snapshots the dashboard saw in the store (kept in usage-history.jsonl beside it).</p>
+    <p class="hint">Points are the snapshots the dashboard saw in the store (kept in usage-history.jsonl beside it).</p>
   </section>
 </main>
 </body>
