@@ -99,7 +99,7 @@ export const login: Command = {
   name: 'login',
   help: {
     brief: 'sign in to an account (browser, device code or paste)',
-    usage: 'login [alias] [--headless | --paste] [--json]',
+    usage: 'login [alias] [--headless] [--paste] [--json]',
     summary:
       'Signs in to a ChatGPT account and adds it (or, for an account already here, replaces its tokens and clears ' +
       `"new sign-in needed"). Opens a browser with a callback on port ${DEFAULT_CALLBACK_PORTS[0]} (${DEFAULT_CALLBACK_PORTS.slice(1).join(', ')} when taken; ` +
