@@ -257,7 +257,7 @@ function summaryTable(data: StoreData, now: number): string[] {
   const rows = [['account', 'served', '5h used', 'state']];
   for (const account of data.accounts) {
     const used = account.usage.fiveHour?.usedPercent;
-    const { text } = stateLabel(accountState(account, data.pin, now), now);
+    const { text } = stateLabel(accountState(account, data.pin, now));
     rows.push([account.alias, String(account.stats.requests), used === undefined ? '?' : `${Math.round(used)}%`, text]);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));

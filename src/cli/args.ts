@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closestMatch } from '../text/closest-match.js';
 import { UsageError } from './errors.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -20,6 +21,12 @@ export function parseCommandArgs(command: string, argv: string[], options: Optio
     return { values: values as ParsedArgs['values'], positionals };
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
+    const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
+    if (unknown) {
+      const known = Object.keys({ ...COMMON_OPTIONS, ...options }).map((name) => `--${name}`);
+      const guess = closestMatch(unknown.replace(/=.*$/, ''), known);
+      throw new UsageError(`Unknown option '${unknown}' for ${command}.${guess ? ` Did you mean ${guess}?` : ''}`, command);
+    }
     throw new UsageError(message, command);
   }
 }

@@ -18,6 +18,10 @@ export interface Command {
   name: string;
   help: CommandHelp;
   options: OptionSpec;
+  /** How many positional arguments it takes; checked before `run`. */
+  positionals: { min: number; max: number };
+  /** Further checks of the command line that need no I/O (throws UsageError); part of parsing. */
+  check?(args: ParsedArgs): void;
   run(context: CliContext, args: ParsedArgs): Promise<number>;
 }
 

@@ -84,7 +84,10 @@ export type RefreshJson = z.infer<typeof RefreshJsonSchema>;
 export const DOCTOR_LEVELS = ['ok', 'warn', 'fail'] as const;
 
 export const DoctorJsonSchema = z.object({
+  /** No check failed. */
   ok: z.boolean(),
+  /** `ok` (every check passed), `warn` (some warned), `fail` (some failed). */
+  verdict: z.enum(DOCTOR_LEVELS),
   checks: z.array(
     z.object({
       name: z.string(),

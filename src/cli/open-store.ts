@@ -4,8 +4,15 @@ import type { Account, StoreData } from '../store/schema.js';
 import type { CliContext } from './context.js';
 import { CommandFailedError } from './errors.js';
 
-/** Opens the store in config.storeDir, runs `use`, and always closes it (flushing what was deferred). */
-export async function withStore<T>(context: CliContext, use: (store: AccountStore, data: StoreData) => Promise<T>): Promise<T> {
+/**
+ * Opens the store in config.storeDir, runs `use`, and always closes it (flushing what was deferred).
+ * Reading writes nothing (the store's side copies are made by its next write), so a command that
+ * only reads leaves the store folder as it found it.
+ */
+export async function withStore<T>(
+  context: CliContext,
+  use: (store: AccountStore, data: StoreData) => Promise<T>,
+): Promise<T> {
   const store = new AccountStore({ dir: context.config.storeDir, clock: context.clock });
   try {
     const data = await store.load();

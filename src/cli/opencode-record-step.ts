@@ -1,7 +1,8 @@
 import type { AccountStore } from '../store/account-store.js';
+import { OlderTokensError } from '../imports/errors.js';
 import { importOpenCodeAuth } from '../imports/opencode-auth.js';
 import { ensurePlaceholder, type EnsurePlaceholderResult } from '../signin/opencode-auth-record.js';
-import { writeLine, type CliContext } from './context.js';
+import { writeMessage, type CliContext } from './context.js';
 import { confirm } from './prompt.js';
 
 /** What happened to OpenCode's `openai` record; printed by --json as `openCodeRecord`. */
@@ -14,7 +15,7 @@ export type RecordOutcome = EnsurePlaceholderResult['action'] | 'imported-and-re
  */
 export async function ensureOpenCodeRecord(context: CliContext, store: AccountStore, options: { quiet?: boolean } = {}): Promise<RecordOutcome> {
   const say = (text: string) => {
-    if (!options.quiet) writeLine(context.stderr, text);
+    if (!options.quiet) writeMessage(context.stderr, text);
   };
   const result = await ensurePlaceholder({ env: context.env });
   switch (result.action) {
@@ -48,8 +49,15 @@ export async function ensureOpenCodeRecord(context: CliContext, store: AccountSt
     say('Left it as it is.');
     return 'kept';
   }
-  const imported = await importOpenCodeAuth(store, { env: context.env, now: context.clock.now() });
-  await ensurePlaceholder({ env: context.env, replaceOAuth: true });
-  say(`Imported ${imported.account.alias}${imported.account.email ? ` (${imported.account.email})` : ''} and replaced OpenCode's record with the placeholder.`);
+  try {
+    const imported = await importOpenCodeAuth(store, { env: context.env, now: context.clock.now() });
+    await ensurePlaceholder({ env: context.env, replaceOAuth: true });
+    say(`Imported ${imported.account.alias}${imported.account.email ? ` (${imported.account.email})` : ''} and replaced OpenCode's record with the placeholder.`);
+  } catch (error) {
+    if (!(error instanceof OlderTokensError)) throw error;
+    // The account is already here with newer tokens: OpenCode's copy is the stale one, so it goes.
+    await ensurePlaceholder({ env: context.env, replaceOAuth: true });
+    say(`That account is already here as ${error.alias}, with newer tokens; replaced OpenCode's older copy with the placeholder.`);
+  }
   return 'imported-and-replaced';
 }

@@ -1,12 +1,13 @@
 import { readConfig } from '../config/config.js';
 import { systemClock } from '../clock.js';
-import { StoreLockTimeoutError, StoreUnreadableError } from '../store/errors.js';
-import { parseCommandArgs } from './args.js';
+import { InvalidAliasError } from '../store/alias.js';
+import { AliasTakenError, StoreLockTimeoutError, StoreUnreadableError } from '../store/errors.js';
 import { renderHelp } from './command.js';
 import { COMMANDS } from './commands/index.js';
-import { writeLine, type CliContext } from './context.js';
+import { writeMessage, type CliContext } from './context.js';
 import { CommandFailedError, EXIT, UsageError } from './errors.js';
 import { browserOpener } from './open-browser.js';
+import { parseCommandLine } from './parse-command-line.js';
 import { createPalette, shouldUseColor } from './render/colors.js';
 import { fetchWithDeadlines, SMALL_REPLY_DEADLINES } from '../http/http-client.js';
 
@@ -30,29 +31,24 @@ function mainHelp(): string {
 
 /** Runs one command line and returns the exit code. Never calls process.exit. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const target = name === 'help' ? COMMANDS.find((command) => command.name === rest[0]) : undefined;
-    io.stdout.write(target ? renderHelp(target.name, target.help) : mainHelp());
-    return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (!command) {
-    writeLine(io.stderr, `Unknown command "${name}". Commands: ${COMMANDS.map((candidate) => candidate.name).join(', ')}.`);
-    writeLine(io.stderr, 'Run `opencode-multi-auth --help` for what each does.');
-    return EXIT.usage;
-  }
+  let commandName: string | undefined;
   try {
-    const args = parseCommandArgs(command.name, rest, command.options);
-    if (args.values.help === true) {
-      io.stdout.write(renderHelp(command.name, command.help));
+    const line = parseCommandLine(argv);
+    if (line.kind === 'main-help') {
+      io.stdout.write(mainHelp());
+      return line.exitCode;
+    }
+    if (line.kind === 'command-help') {
+      io.stdout.write(renderHelp(line.command.name, line.command.help));
       return EXIT.ok;
     }
+    const { command, args } = line;
+    commandName = command.name;
     const { config, problems } = readConfig(io.env);
     // doctor reports bad settings itself; every other command stops, since it would act on the wrong store or server.
-    if (problems.length > 0 && command.name !== 'doctor') {
-      for (const problem of problems) writeLine(io.stderr, problem.message.replace(/ (Using the default instead|It is ignored)\.$/, ''));
-      writeLine(io.stderr, 'Fix or unset these variables, then run the command again.');
+    if (problems.length > 0 && command.name !== 'doctor' && command.name !== 'version' && command.name !== 'completion') {
+      for (const problem of problems) writeMessage(io.stderr, problem.message.replace(/ (Using the default instead|It is ignored)\.$/, ''));
+      writeMessage(io.stderr, 'Fix or unset these variables, then run the command again.');
       return EXIT.usage;
     }
     const isTTY = io.stdout.isTTY === true;
@@ -71,16 +67,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return await command.run(context, args);
   } catch (error) {
     if (error instanceof UsageError) {
-      writeLine(io.stderr, error.message);
-      writeLine(io.stderr, `Usage: opencode-multi-auth ${command.help.usage}`);
-      writeLine(io.stderr, `Run \`opencode-multi-auth ${command.name} --help\` for more.`);
+      writeMessage(io.stderr, error.message);
+      const command = COMMANDS.find((candidate) => candidate.name === (error.command ?? commandName));
+      if (command) {
+        writeMessage(io.stderr, `Usage: opencode-multi-auth ${command.help.usage}`);
+        writeMessage(io.stderr, `Run \`opencode-multi-auth ${command.name} --help\` for more.`);
+      } else {
+        writeMessage(io.stderr, 'Run `opencode-multi-auth --help` for what each command does.');
+      }
       return EXIT.usage;
     }
-    if (error instanceof CommandFailedError || error instanceof StoreUnreadableError || error instanceof StoreLockTimeoutError) {
-      writeLine(io.stderr, error.message);
+    if (error instanceof InvalidAliasError) {
+      writeMessage(io.stderr, error.message);
+      return EXIT.usage;
+    }
+    if (error instanceof CommandFailedError || error instanceof StoreUnreadableError || error instanceof StoreLockTimeoutError || error instanceof AliasTakenError) {
+      writeMessage(io.stderr, error.message);
       return EXIT.failed;
     }
-    writeLine(io.stderr, error instanceof Error ? error.message : String(error));
+    writeMessage(io.stderr, error instanceof Error ? error.message : String(error));
     return EXIT.failed;
   }
 }

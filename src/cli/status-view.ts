@@ -58,7 +58,7 @@ export function accountJson(account: Account, data: StoreData, now: number): Acc
     state: state.kind,
     until: state.until ?? null,
     reason: state.reason ?? null,
-    advice: attentionAdvice(account, state) ?? null,
+    advice: attentionAdvice(account, state, now) ?? null,
     usage: {
       fiveHour: windowJson(account.usage.fiveHour, now),
       weekly: windowJson(account.usage.weekly, now),

@@ -28,7 +28,7 @@ export function passedOver(data: StoreData, attempts: readonly AttemptRecord[], 
   return data.accounts
     .filter((account) => !tried.has(account.alias))
     .map((account) => {
-      const reasons = describeExclusions(exclusionsOf(account, context), context.now);
+      const reasons = describeExclusions(exclusionsOf(account, context), context.now, account.alias);
       return { account: account.alias, why: reasons.length > 0 ? reasons.join('; ') : 'eligible, not chosen' };
     });
 }

@@ -311,7 +311,7 @@ export class CodexRequestPath {
 
   #mark(accountId: string, mark: AccountMark, now: number): void {
     this.options.store.defer((data: StoreData) => {
-      if (mark.cooldownUntil !== undefined) extendCooldown(data, accountId, mark.cooldownUntil, mark.reason);
+      if (mark.cooldownUntil !== undefined) extendCooldown(data, accountId, mark.cooldownUntil, mark.reason, now);
       if (mark.familyCooldown) extendFamilyCooldown(data, accountId, mark.familyCooldown.family, mark.familyCooldown.until, mark.reason);
       if (mark.workspaceDeactivatedUntil !== undefined) markWorkspaceDeactivated(data, accountId, mark.workspaceDeactivatedUntil);
       if (mark.unsupportedModel) markModelUnsupported(data, accountId, mark.unsupportedModel.model, mark.unsupportedModel.until);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { closestMatch } from '../text/closest-match.js';
 import { parseDuration } from './duration.js';
 
 export const ENV_PREFIX = 'OPENCODE_MULTI_AUTH_';
@@ -26,6 +27,32 @@ const duration = (min: number, max: number) =>
     return ms;
   });
 
+/**
+ * A path setting: absolute, or `~/…` under the home folder. A relative path is refused: it would be
+ * resolved against whichever folder OpenCode was started in, making one store per project.
+ */
+const absolutePath = (env: NodeJS.ProcessEnv) =>
+  z.string().transform((text, ctx) => {
+    const trimmed = text.trim();
+    if (trimmed === '~' || trimmed.startsWith('~/')) return path.join(env.HOME || os.homedir(), trimmed.slice(2));
+    if (path.isAbsolute(trimmed)) return path.resolve(trimmed);
+    ctx.addIssue({ code: 'custom', message: 'a relative path would depend on the folder OpenCode starts in' });
+    return z.NEVER;
+  });
+
+const MODEL_ID = /^[\w.:-]+$/;
+
+/** `+a,-b,c`: each item a model id, optionally prefixed with + or -; the message names the first bad item. */
+const modelEdits = z.string().transform((text, ctx) => {
+  const items = text.split(',').map((item) => item.trim());
+  const bad = items.find((item) => !MODEL_ID.test(item.replace(/^[+-]/, '')));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: bad === '' ? 'an empty item (two commas in a row, or a comma at the end)' : `the item "${bad}" is not a model id` });
+    return z.NEVER;
+  }
+  return items;
+});
+
 const integer = (min: number, max: number) =>
   z
     .string()
@@ -38,7 +65,7 @@ interface SettingSpec<T> {
   name: string;
   /** What the README and error messages say is accepted. */
   accepts: string;
-  schema: z.ZodType<T, string>;
+  schema: z.ZodType<T, string> | ((env: NodeJS.ProcessEnv) => z.ZodType<T, string>);
   fallback: (env: NodeJS.ProcessEnv) => T;
   description: string;
   /**
@@ -57,15 +84,11 @@ function defaultStoreDir(env: NodeJS.ProcessEnv): string {
   return path.join(configHome, 'opencode-multi-auth');
 }
 
-const pathSchema = z
-  .string()
-  .refine((value) => value.trim() !== '', 'empty')
-  .transform((value) => path.resolve(value));
-
 /** The store folder as configured (the variable when it is a usable path, else the default). */
 function configuredStoreDir(env: NodeJS.ProcessEnv): string {
-  const parsed = pathSchema.safeParse(env[`${ENV_PREFIX}STORE_DIR`] ?? '');
-  return parsed.success ? parsed.data : defaultStoreDir(env);
+  const raw = env[`${ENV_PREFIX}STORE_DIR`] ?? '';
+  const parsed = raw.trim() === '' ? undefined : absolutePath(env).safeParse(raw);
+  return parsed?.success ? parsed.data : defaultStoreDir(env);
 }
 
 /**
@@ -75,8 +98,8 @@ function configuredStoreDir(env: NodeJS.ProcessEnv): string {
 export const SETTINGS = {
   storeDir: setting({
     name: 'STORE_DIR',
-    accepts: 'a directory path',
-    schema: pathSchema,
+    accepts: 'an absolute directory path (or ~/...)',
+    schema: absolutePath,
     fallback: defaultStoreDir,
     path: true,
     description: 'Where `accounts.json` lives. Default `$XDG_CONFIG_HOME/opencode-multi-auth`, else `~/.config/opencode-multi-auth`.',
@@ -201,10 +224,7 @@ export const SETTINGS = {
   models: setting({
     name: 'MODELS',
     accepts: 'a comma-separated list of model ids, each optionally prefixed with + (add) or - (remove)',
-    schema: z
-      .string()
-      .regex(/^\s*[+-]?[\w.:-]+\s*(,\s*[+-]?[\w.:-]+\s*)*$/)
-      .transform((text) => text.split(',').map((item) => item.trim())),
+    schema: modelEdits,
     fallback: (): string[] => [],
     description: 'Adds (`+gpt-x`) or removes (`-gpt-y`) models from the built-in Codex model list.',
   }),
@@ -239,8 +259,8 @@ export const SETTINGS = {
   }),
   logFile: setting({
     name: 'LOG_FILE',
-    accepts: 'a file path',
-    schema: pathSchema,
+    accepts: 'an absolute file path (or ~/...)',
+    schema: absolutePath,
     fallback: (env): string => path.join(configuredStoreDir(env), 'plugin.log'),
     description: 'Where the plugin writes its log inside OpenCode (OpenCode owns the terminal). Default `plugin.log` in the store folder (`OPENCODE_MULTI_AUTH_STORE_DIR` when set).',
     path: true,
@@ -256,6 +276,8 @@ export interface ConfigProblem {
   value: string;
   accepts: string;
   message: string;
+  /** What to do, when it is more than "fix the value". */
+  fix?: string;
   /** A path setting that is unusable: the plugin stands aside rather than use the default in its place. */
   fatal?: true;
 }
@@ -267,14 +289,19 @@ export class InvalidConfigError extends Error {
   }
 }
 
-function describeProblem(variable: string, value: string, accepts: string): ConfigProblem {
+function describeProblem(variable: string, value: string, accepts: string, detail: string | undefined): ConfigProblem {
   const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
   return {
     variable,
     value: shown,
     accepts,
-    message: `${variable}=${JSON.stringify(shown)} is not valid: expected ${accepts}. Using the default instead.`,
+    message: `${variable}=${JSON.stringify(shown)} is not valid${detail ? ` (${detail})` : ''}: expected ${accepts}. Using the default instead.`,
   };
+}
+
+/** The message of a custom issue (it names the problem); zod's built-in messages say less than `accepts`. */
+function customDetail(error: z.ZodError): string | undefined {
+  return error.issues.find((issue) => issue.code === 'custom')?.message;
 }
 
 /**
@@ -302,25 +329,29 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): { config: Conf
       config[key] = spec.fallback(env);
       continue;
     }
-    const parsed = spec.schema.safeParse(raw);
+    const schema = typeof spec.schema === 'function' ? spec.schema(env) : spec.schema;
+    const parsed = schema.safeParse(raw);
     if (parsed.success) {
       config[key] = parsed.data;
     } else {
-      problems.push({ ...describeProblem(variable, raw, spec.accepts), ...(spec.path ? { fatal: true as const } : {}) });
+      problems.push({ ...describeProblem(variable, raw, spec.accepts, customDetail(parsed.error)), ...(spec.path ? { fatal: true as const } : {}) });
       config[key] = spec.fallback(env);
     }
   }
   for (const variable of Object.keys(env)) {
     if (!variable.startsWith(ENV_PREFIX)) continue;
     const name = variable.slice(ENV_PREFIX.length);
-    if (!Object.values(SETTINGS).some((spec) => spec.name === name)) {
+    const known = Object.values(SETTINGS).map((spec) => spec.name);
+    if (!known.includes(name)) {
+      const guess = closestMatch(name, known);
       problems.push({
         variable,
         value: '',
         accepts: 'a known setting',
-        message: `${variable} is not a setting of opencode-multi-auth-codex (known: ${Object.values(SETTINGS)
-          .map((spec) => spec.name)
-          .join(', ')}). It is ignored.`,
+        message: guess
+          ? `${variable} is not a setting of opencode-multi-auth-codex. Did you mean ${ENV_PREFIX}${guess}? It is ignored.`
+          : `${variable} is not a setting of opencode-multi-auth-codex (known: ${known.join(', ')}). It is ignored.`,
+        fix: guess ? `Rename it to ${ENV_PREFIX}${guess}.` : `Unset ${variable}.`,
       });
     }
   }

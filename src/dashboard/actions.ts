@@ -4,6 +4,7 @@ import type { AccountStore } from '../store/account-store.js';
 import { AccountNotFoundError, AliasTakenError } from '../store/errors.js';
 import { findAccount, removeAccount, renameAccount, setEnabled, setPin } from '../store/mutations.js';
 import type { Clock } from '../clock.js';
+import { AliasSchema, InvalidAliasError } from '../store/alias.js';
 
 /*
  * The store changes the page can ask for, each a parsed body and one `store.update` (durable before
@@ -15,10 +16,8 @@ export class BadActionError extends Error {
   override readonly name = 'BadActionError';
 }
 
-/** The same rule as `opencode-multi-auth login [alias]`. */
-export const ALIAS_PATTERN = /^[\w.@+-]{1,64}$/;
-
-const Alias = z.string().regex(ALIAS_PATTERN, 'use letters, digits and . _ - @ + (at most 64)');
+/** The one alias rule (src/store/alias.ts), as `opencode-multi-auth login [alias]` and `rename` apply it. */
+const Alias = AliasSchema;
 
 export const PinBody = z.object({ for: z.string().max(20).optional() }).strict();
 export const RenameBody = z.object({ alias: Alias }).strict();
@@ -88,7 +87,7 @@ export async function removeWithConfirmation(context: ActionContext, accountId: 
 
 /** The HTTP status for an action's error. */
 export function statusOfActionError(error: unknown): number {
-  if (error instanceof BadActionError) return 400;
+  if (error instanceof BadActionError || error instanceof InvalidAliasError) return 400;
   if (error instanceof AccountNotFoundError) return 404;
   if (error instanceof AliasTakenError) return 409;
   return 500;

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { redact } from '../log/redact.js';
-import { addSignedInAccount } from '../signin/add-signed-in-account.js';
+import { addSignedInAccount, aliasKeptNote } from '../signin/add-signed-in-account.js';
 import { startBrowserSignIn, type BrowserSignIn } from '../signin/browser-flow.js';
 import type { AccountStore } from '../store/account-store.js';
 import type { SignInView } from './view-model.js';
@@ -47,7 +47,10 @@ export class SignInStarter {
       .then((grant) => addSignedInAccount(options.store, grant, { alias, origin: signIn.via ?? 'browser', now: options.clock.now() }))
       .then((result) => {
         const who = result.account.email ?? result.account.id;
-        this.#set({ state: 'done', url: null, message: result.created ? `Signed in as ${who}; added as ${result.account.alias}.` : `Signed in as ${who}; ${result.account.alias} has new tokens.` });
+        const head = result.created ? `Signed in as ${who}; added as ${result.account.alias}.` : `Signed in as ${who}; ${result.account.alias} has new tokens.`;
+        const taken = result.aliasTakenBy ? ` The alias "${alias}" belongs to ${result.aliasTakenBy}, so this one is "${result.account.alias}".` : '';
+        const kept = aliasKeptNote(result);
+        this.#set({ state: 'done', url: null, message: `${head}${taken}${kept ? ` ${kept}` : ''}` });
       })
       .catch((error: unknown) => {
         this.#set({ state: 'failed', url: null, message: redact(error instanceof Error ? error.message : String(error)) });

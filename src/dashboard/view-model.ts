@@ -168,7 +168,7 @@ export function stateView(account: Account, context: EligibilityContext): Accoun
   const exclusions = exclusionsOf(account, context);
   const first = exclusions[0];
   const state = first ? STATE_OF[first.kind] : STATE_OF['already-tried'];
-  return { ...state, reasons: exclusions.map((exclusion) => redact(describeExclusion(exclusion, context.now))) };
+  return { ...state, reasons: exclusions.map((exclusion) => redact(describeExclusion(exclusion, context.now, account.alias))) };
 }
 
 /**

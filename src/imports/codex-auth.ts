@@ -5,10 +5,11 @@ import { z } from 'zod';
 import type { AccountStore } from '../store/account-store.js';
 import { accountFromGrant } from '../tokens/tokens-from-grant.js';
 import { ImportSourceError } from './errors.js';
-import { sharedTokenWarning, storeImportedAccount, type ImportResult } from './import-account.js';
+import { sharedTokenWarning, storeImportedAccount, tokenIssuedAt, type ImportResult } from './import-account.js';
 
 /** The parts of the codex CLI's `auth.json` we use. */
 const CodexAuthSchema = z.looseObject({
+  last_refresh: z.string().nullish().catch(undefined),
   tokens: z
     .looseObject({
       id_token: z.string().min(1).optional(),
@@ -29,6 +30,8 @@ export interface ImportCodexOptions {
   /** The codex CLI's auth file; default {@link defaultCodexAuthPath}. */
   path?: string;
   alias?: string;
+  /** Replace the stored tokens even when they are newer than the imported ones. */
+  force?: boolean;
   env?: NodeJS.ProcessEnv;
   now: number;
 }
@@ -45,8 +48,18 @@ export async function importCodexAuth(store: AccountStore, options: ImportCodexO
     { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, idToken: tokens.id_token },
     { alias: options.alias, origin: 'import-codex', now: options.now, chatgptAccountId: tokens.account_id, source: filePath },
   );
-  const stored = await storeImportedAccount(store, account, { alias: options.alias });
+  // When the tokens were issued decides whether they may replace stored ones: never the time of the import.
+  const lastRefresh = Date.parse(String(parsed.data.last_refresh ?? ''));
+  const fileTime = await fileModifiedAt(filePath, options.now);
+  account.tokens.obtainedAt = tokenIssuedAt(tokens.access_token, Number.isFinite(lastRefresh) ? Math.min(lastRefresh, options.now) : fileTime);
+  const stored = await storeImportedAccount(store, account, { alias: options.alias, force: options.force });
   return { ...stored, warning: sharedTokenWarning('The codex CLI', filePath, stored.account.alias) };
+}
+
+/** When the file was last written (a stand-in for when its tokens were issued), at most `now`. */
+export async function fileModifiedAt(filePath: string, now: number): Promise<number> {
+  const stat = await fs.promises.stat(filePath).catch(() => undefined);
+  return stat ? Math.min(stat.mtimeMs, now) : now;
 }
 
 export async function readJson(filePath: string): Promise<unknown> {

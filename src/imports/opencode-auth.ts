@@ -3,9 +3,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { AccountStore } from '../store/account-store.js';
 import { accountFromGrant } from '../tokens/tokens-from-grant.js';
-import { readJson } from './codex-auth.js';
+import { fileModifiedAt, readJson } from './codex-auth.js';
 import { ImportSourceError } from './errors.js';
-import { sharedTokenWarning, storeImportedAccount, type ImportResult } from './import-account.js';
+import { sharedTokenWarning, storeImportedAccount, tokenIssuedAt, type ImportResult } from './import-account.js';
 
 const OpenCodeAuthSchema = z.looseObject({
   openai: z
@@ -28,6 +28,8 @@ export function defaultOpenCodeAuthPath(env: NodeJS.ProcessEnv = process.env): s
 
 export interface ImportOpenCodeOptions {
   alias?: string;
+  /** Replace the stored tokens even when they are newer than the imported ones. */
+  force?: boolean;
   env?: NodeJS.ProcessEnv;
   now: number;
   /** Override the auth file (tests, unusual layouts); default {@link defaultOpenCodeAuthPath}. */
@@ -49,6 +51,7 @@ export async function importOpenCodeAuth(store: AccountStore, options: ImportOpe
     { alias: options.alias, origin: 'import-opencode', now: options.now, chatgptAccountId: record.accountId, source: filePath },
   );
   if (record.expires !== undefined) account.tokens.expiresAt = record.expires;
-  const stored = await storeImportedAccount(store, account, { alias: options.alias });
+  account.tokens.obtainedAt = tokenIssuedAt(record.access, await fileModifiedAt(filePath, options.now));
+  const stored = await storeImportedAccount(store, account, { alias: options.alias, force: options.force });
   return { ...stored, warning: sharedTokenWarning('OpenCode', filePath, stored.account.alias) };
 }

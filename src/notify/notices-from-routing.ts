@@ -21,7 +21,7 @@ function whyMoved(event: Extract<RoutingEvent, { kind: 'session-moved' }>, data:
   const exclusions = exclusionsOf(account, { ...context, model: event.model });
   // The user disabled it: they know already. (A pin elsewhere leaves this account eligible: no reason either.)
   if (exclusions.length > 0 && exclusions.every((exclusion) => exclusion.kind === 'disabled')) return undefined;
-  const reasons = describeExclusions(exclusions, context.now);
+  const reasons = describeExclusions(exclusions, context.now, account.alias);
   if (reasons.length > 0) return reasons.join('; ');
   return event.attempts.findLast((attempt) => attempt.account === account.alias)?.outcome;
 }

@@ -51,6 +51,7 @@ export class PluginRuntime {
   readonly version = packageVersion();
 
   #loaded = false;
+  #settingsNoticeShown = false;
   #unreadable: { error: StoreUnreadableError; at: number } | undefined;
   readonly #send = (request: Parameters<CodexRequestPath['send']>[0]) => this.requestPath.send(request);
 
@@ -109,6 +110,22 @@ export class PluginRuntime {
   startBackgroundWork(): void {
     if (this.configProblems.some((problem) => problem.fatal)) return;
     this.backgroundRefresher.start();
+  }
+
+  /**
+   * Settings that were not accepted go to the log, which nobody reads: the first request the user sees
+   * is answered with them instead (once per OpenCode start; the next request runs with the defaults).
+   */
+  settingsNotice(): Response | undefined {
+    if (this.configProblems.length === 0 || this.#settingsNoticeShown) return undefined;
+    this.#settingsNoticeShown = true;
+    return errorResponse(400, {
+      message:
+        `opencode-multi-auth-codex: ${this.configProblems.map((problem) => problem.message).join(' ')} ` +
+        'Fix or unset these variables (`opencode-multi-auth doctor` lists them). This message is shown once; send the request again to go on with the defaults.',
+      type: 'invalid_request_error',
+      code: 'invalid_settings',
+    });
   }
 
   /** Whether requests can be routed now; if not, a reply that tells the user what is wrong and what to do. */

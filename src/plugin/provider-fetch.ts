@@ -26,11 +26,17 @@ async function readBodyText(input: RequestInfo | URL, init: RequestInit | undefi
   return undefined;
 }
 
+/** OpenCode's session-title request (no tools, fixed instructions): an error there is never shown to the user. */
+export function isTitleRequest(body: Record<string, unknown>): boolean {
+  return typeof body.instructions === 'string' && body.instructions.startsWith('You are a title generator');
+}
+
 /**
  * The fetch handed to OpenCode for provider `openai`. Model requests go to the request path;
- * anything else is refused here, so the placeholder API key never reaches OpenAI.
+ * anything else is refused here, so the placeholder API key never reaches OpenAI. `notice`, when it
+ * answers, replaces the reply to a request the user sees (never the title request): a one-time message.
  */
-export function createProviderFetch(readiness: () => Promise<Readiness>): typeof fetch {
+export function createProviderFetch(readiness: () => Promise<Readiness>, notice?: () => Response | undefined): typeof fetch {
   const providerFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = input instanceof Request ? input.url : String(input);
     if (!isModelRoute(url)) {
@@ -47,6 +53,8 @@ export function createProviderFetch(readiness: () => Promise<Readiness>): typeof
     if (!body) {
       return errorResponse(400, { message: 'The model request body is not a JSON object.', type: 'invalid_request_error', code: 'invalid_body' });
     }
+    const shown = isTitleRequest(body as Record<string, unknown>) ? undefined : notice?.();
+    if (shown) return shown;
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     return state.send({ body, headers: mergedHeaders(input, init), signal });
   };

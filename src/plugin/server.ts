@@ -25,7 +25,10 @@ export async function server(input: PluginInput, options?: PluginOptions): Promi
 
 function buildHooks(input: PluginInput, _options?: PluginOptions): Hooks {
   const runtime = new PluginRuntime({ toastClient: input.client });
-  const providerFetch = createProviderFetch(() => runtime.readiness());
+  const providerFetch = createProviderFetch(
+    () => runtime.readiness(),
+    () => runtime.settingsNotice(),
+  );
   const modelEdits = parseModelEdits(runtime.config.models);
   return {
     // Runs for any auth record (OpenCode's own plugin trims the list only for `oauth` ones) and

@@ -51,7 +51,7 @@ export function explainNewSession(data: StoreData, now: number, settings: { stra
   const context: EligibilityContext = { now, model, pauseAtPercent: settings.pauseAtPercent, snapshotStaleAfterMs: settings.snapshotStaleAfterMs };
   const choice = chooseAccount(data, { now, model, tried: new Set() }, {}, settings);
   const standings = data.accounts.map((account): AccountStanding => {
-    const reasons = describeExclusions(exclusionsOf(account, context), now);
+    const reasons = describeExclusions(exclusionsOf(account, context), now, account.alias);
     return {
       account,
       eligible: reasons.length === 0,

@@ -1,26 +1,22 @@
-import { formatDuration } from '../config/duration.js';
+import { formatClock, formatCountdown } from '../time/format-time.js';
 import { WINDOW_LABELS } from '../usage/windows.js';
 import type { AccountVerdict, Choice } from './choose-account.js';
 import { QUOTA_COOLDOWN_REASON } from '../store/cooldown-reasons.js';
 import type { Exclusion } from './exclusion.js';
 import { familyLabel } from '../usage/limit-families.js';
 
-/** `14:32` today, `Mon 14:32` within a week, else the date; always with how long from now. */
-export function formatMoment(at: number, now: number): string {
-  const date = new Date(at);
-  const time = date.toTimeString().slice(0, 5);
-  const sameDay = new Date(now).toDateString() === date.toDateString();
-  const withinWeek = at - now < 6 * 86_400_000;
-  const day = sameDay ? '' : withinWeek ? `${date.toDateString().slice(0, 3)} ` : `${date.toISOString().slice(0, 10)} `;
-  return `${day}${time} (in ${formatDuration(at - now)})`;
+/** `14:32 CET (in 2 h 5 min)`: the one time format (see src/time/format-time.ts), inside a sentence. */
+export function formatMoment(at: number, now: number, timeZone?: string): string {
+  return `${formatClock(at, now, { timeZone })} (${formatCountdown(at, now)})`;
 }
 
-export function describeExclusion(exclusion: Exclusion, now: number): string {
+/** Why an account is out, in words; `alias` completes the command it suggests. */
+export function describeExclusion(exclusion: Exclusion, now: number, alias: string): string {
   switch (exclusion.kind) {
     case 'disabled':
-      return 'disabled (opencode-multi-auth enable <alias>)';
+      return `disabled (opencode-multi-auth enable ${alias})`;
     case 'relogin-required':
-      return `needs a new sign-in: ${exclusion.reason} (opencode-multi-auth login <alias>)`;
+      return `needs a new sign-in: ${exclusion.reason} (opencode-multi-auth login ${alias})`;
     case 'workspace-deactivated':
       return `workspace deactivated, re-checked at ${formatMoment(exclusion.until, now)}`;
     case 'cooldown':
@@ -61,18 +57,18 @@ function withoutRepeats(exclusions: readonly Exclusion[]): Exclusion[] {
 }
 
 /** Why an account is out, in words, each reason once. */
-export function describeExclusions(exclusions: readonly Exclusion[], now: number): string[] {
-  return withoutRepeats(exclusions).map((exclusion) => describeExclusion(exclusion, now));
+export function describeExclusions(exclusions: readonly Exclusion[], now: number, alias: string): string[] {
+  return withoutRepeats(exclusions).map((exclusion) => describeExclusion(exclusion, now, alias));
 }
 
 export function describeVerdict(verdict: AccountVerdict, now: number): string {
-  const reasons = describeExclusions(verdict.exclusions, now);
+  const reasons = describeExclusions(verdict.exclusions, now, verdict.account.alias);
   return `${verdict.account.alias} (${reasons.join('; ') || 'eligible'})`;
 }
 
 /**
  * The message a user sees when no account can serve:
- * `No eligible account: work (needs a new sign-in: refresh_token_reused ...), personal (5h limit (100% used) until 14:32 (in 2h 5m)). First back: personal at 14:32 (in 2h 5m).`
+ * `No eligible account: work (needs a new sign-in: refresh_token_reused ...), personal (5h limit (100% used) until 14:32 CET (in 2 h 5 min)). First back: personal at 14:32 CET (in 2 h 5 min).`
  */
 export function describeNoEligibleAccount(choice: Extract<Choice, { ok: false }>, now: number): string {
   if (choice.verdicts.length === 0) {

@@ -5,6 +5,7 @@ import { exchangeCode } from './code-exchange.js';
 import { CLIENT_ID } from '../tokens/oauth-client.js';
 import type { Grant } from './grant.js';
 import type { FetchLike } from './issuer-http.js';
+import { IssuerRequestError, UnreadablePasteError } from './errors.js';
 import { readPastedCode } from './paste-flow.js';
 import { createPkce, createState } from './pkce.js';
 
@@ -41,7 +42,9 @@ export interface BrowserSignIn {
   waitForTokens(): Promise<Grant>;
   /**
    * The fallback when the browser cannot reach this machine (e.g. over SSH): the address the browser ended on,
-   * or just its code. Resolves with the tokens; a wrong state or unreadable text rejects and the sign-in goes on.
+   * or just its code. Resolves with the tokens. Unreadable text, a wrong state, or a code the issuer does not
+   * know (a typo) rejects with {@link UnreadablePasteError} or {@link StateMismatchError} and the sign-in goes
+   * on: the right code is still valid, so the user can paste again.
    */
   submitPaste(text: string): Promise<Grant>;
   /** How the code arrived, once it has: through the callback, or pasted. */
@@ -67,20 +70,47 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
   const exchange = (code: string) =>
     exchangeCode(options.issuer, { code, redirectUri: server.redirectUri, codeVerifier: pkce.verifier }, { fetch: options.fetch });
 
-  let pasted: ((code: string) => void) | undefined;
-  const pastedCode = new Promise<string>((resolve) => {
-    pasted = resolve;
-  });
   let via: 'browser' | 'pasted' | undefined;
-  const tokens = Promise.race([
-    server.waitForCode().then((code) => ({ code, source: 'browser' as const })),
-    pastedCode.then((code) => ({ code, source: 'pasted' as const })),
-  ]).then(async ({ code, source }) => {
-    via = source;
-    await server.close();
-    return exchange(code);
+  let finish!: { resolve: (grant: Grant) => void; reject: (error: unknown) => void };
+  const tokens = new Promise<Grant>((resolve, reject) => {
+    finish = { resolve, reject };
   });
   tokens.catch(() => undefined);
+  server.waitForCode().then(
+    async (code) => {
+      if (via) return;
+      via = 'browser';
+      await server.close();
+      exchange(code).then(finish.resolve, finish.reject);
+    },
+    (error: unknown) => {
+      if (!via) finish.reject(error);
+    },
+  );
+  /** Pastes being exchanged now: one at a time, so a second paste waits for the first's answer. */
+  let pasteChain: Promise<unknown> = Promise.resolve();
+  const submitPaste = (text: string): Promise<Grant> => {
+    const code = readPastedCode(text, state);
+    const attempt = pasteChain.then(async (): Promise<Grant> => {
+      if (via) return tokens;
+      try {
+        const grant = await exchange(code);
+        if (via) return tokens;
+        via = 'pasted';
+        finish.resolve(grant);
+        await server.close();
+        return grant;
+      } catch (error) {
+        // The issuer refused the code itself (a typo, or a code from another sign-in): the right one still works.
+        if (error instanceof IssuerRequestError && error.status === 400) throw new UnreadablePasteError(`the sign-in server does not know that code (${error.detail}); check it and paste it again`);
+        via = 'pasted';
+        finish.reject(error);
+        throw error;
+      }
+    });
+    pasteChain = attempt.catch(() => undefined);
+    return attempt;
+  };
 
   if (options.openBrowser) {
     try {
@@ -99,11 +129,7 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     get via() {
       return via;
     },
-    submitPaste: async (text: string) => {
-      const code = readPastedCode(text, state);
-      pasted?.(code);
-      return tokens;
-    },
+    submitPaste: async (text: string) => submitPaste(text),
     close: () => server.close(),
   };
 }

@@ -45,7 +45,7 @@ export class AuthorizationDeniedError extends Error {
 export class UnreadablePasteError extends Error {
   override readonly name = 'UnreadablePasteError';
   constructor(readonly problem: string) {
-    super(`Could not read a sign-in code from what was pasted: ${problem}. Paste the full address the browser ended on (it starts with http://localhost:1455/auth/callback?code=).`);
+    super(`Could not use what was pasted: ${problem}. Paste the full address the browser ended on (it starts with http://localhost:<port>/auth/callback?code=); the sign-in is still waiting.`);
   }
 }
 

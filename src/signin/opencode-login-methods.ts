@@ -1,3 +1,4 @@
+import { checkAlias } from '../store/alias.js';
 import type { AuthHook } from '@opencode-ai/plugin';
 import type { AccountStore } from '../store/account-store.js';
 import { addSignedInAccount, type SignInOrigin } from './add-signed-in-account.js';
@@ -28,7 +29,11 @@ const ALIAS_PROMPT = {
   key: 'alias',
   message: 'Alias for this account (empty: from its email)',
   placeholder: 'work',
-  validate: (value: string) => (value === '' || /^[\w.@+-]{1,64}$/.test(value) ? undefined : 'Use letters, digits and . _ - @ + (at most 64).'),
+  validate: (value: string) => {
+    if (value.trim() === '') return undefined;
+    const checked = checkAlias(value);
+    return checked.ok ? undefined : `Not a usable alias: ${checked.problem}.`;
+  },
 };
 
 /**
@@ -40,7 +45,8 @@ export function createLoginMethods(options: LoginMethodsOptions): LoginMethod[] 
   const now = options.now ?? Date.now;
   const finish = async (grant: Promise<Grant>, origin: () => SignInOrigin, alias: string | undefined): Promise<OAuthOutcome> => {
     try {
-      await addSignedInAccount(options.store, await grant, { alias: alias || undefined, origin: origin(), now: now() });
+      const checked = alias && alias.trim() !== '' ? checkAlias(alias) : undefined;
+      await addSignedInAccount(options.store, await grant, { alias: checked?.ok ? checked.alias : undefined, origin: origin(), now: now() });
       return { type: 'success', key: PLACEHOLDER_API_KEY };
     } catch (error) {
       options.onError?.(error);

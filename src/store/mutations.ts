@@ -1,4 +1,6 @@
+import { QUOTA_COOLDOWN_REASON } from './cooldown-reasons.js';
 import type { WindowKind, Account, StoreData, Tokens, WindowSnapshot } from './schema.js';
+import { requireAlias, sameAlias } from './alias.js';
 import { AccountNotFoundError, AliasTakenError } from './errors.js';
 
 /*
@@ -11,13 +13,15 @@ export function findAccount(data: StoreData, accountId: string): Account | undef
   return data.accounts.find((account) => account.id === accountId);
 }
 
+/** The account with this alias, ignoring case (aliases are unique ignoring case). */
 export function findAccountByAlias(data: StoreData, alias: string): Account | undefined {
-  return data.accounts.find((account) => account.alias === alias);
+  const wanted = alias.trim();
+  return data.accounts.find((account) => account.alias === wanted) ?? data.accounts.find((account) => sameAlias(account.alias, wanted));
 }
 
 /** An alias not used by any account other than `exceptId`: `base`, else `base-2`, `base-3`… */
 export function uniqueAlias(data: StoreData, base: string, exceptId?: string): string {
-  const taken = (alias: string) => data.accounts.some((account) => account.alias === alias && account.id !== exceptId);
+  const taken = (alias: string) => data.accounts.some((account) => sameAlias(account.alias, alias) && account.id !== exceptId);
   let alias = base;
   for (let n = 2; taken(alias); n++) alias = `${base}-${n}`;
   return alias;
@@ -49,22 +53,68 @@ export function removeAccount(data: StoreData, accountId: string): void {
   if (data.pin?.accountId === accountId) delete data.pin;
 }
 
-/** Keeps the newer observation; a stored snapshot without `observedAt` counts as older than any dated one. */
+/**
+ * Keeps the newer observation; a stored snapshot without `observedAt` counts as older than any dated one.
+ * A quota cooldown that this observation disproves is cleared (see {@link quotaCooldownDisproved}).
+ */
 export function recordSnapshot(data: StoreData, accountId: string, kind: WindowKind, snapshot: WindowSnapshot): void {
   const account = findAccount(data, accountId);
   if (!account) return;
   const stored = account.usage[kind];
   if (stored?.observedAt !== undefined && (snapshot.observedAt === undefined || snapshot.observedAt <= stored.observedAt)) return;
   account.usage[kind] = { ...snapshot };
+  if (quotaCooldownDisproved(account, snapshot)) clearCooldown(data, accountId);
 }
 
-/** Cooldowns only ever grow: a racing write with an earlier end never shortens one. */
-export function extendCooldown(data: StoreData, accountId: string, until: number, reason: string): void {
+/** Usage readings that cover the account's own limits (reply headers may carry another limit family's numbers). */
+const AUTHORITATIVE_SOURCES: ReadonlySet<WindowSnapshot['source']> = new Set(['usage-endpoint', 'codex-cli']);
+
+/**
+ * Whether `snapshot` (already recorded on `account`) proves the account's quota cooldown wrong: the
+ * cooldown is a quota one set at a known time, the snapshot is an authoritative reading taken after it
+ * showing headroom, and no other window of the account still shows its limit reached. Pure.
+ */
+export function quotaCooldownDisproved(account: Account, snapshot: WindowSnapshot): boolean {
+  const { cooldownUntil, cooldownReason, cooldownSetAt } = account.health;
+  const observedAt = snapshot.observedAt;
+  if (cooldownUntil === undefined || cooldownReason !== QUOTA_COOLDOWN_REASON || cooldownSetAt === undefined || observedAt === undefined) return false;
+  if (observedAt <= cooldownSetAt || observedAt >= cooldownUntil) return false;
+  if (!AUTHORITATIVE_SOURCES.has(snapshot.source) || snapshot.usedPercent >= 100) return false;
+  return Object.values({ fiveHour: account.usage.fiveHour, weekly: account.usage.weekly }).every(
+    (window) => window === undefined || window.usedPercent < 100 || (window.resetsAt !== undefined && window.resetsAt <= observedAt),
+  );
+}
+
+/**
+ * Cooldowns only ever grow: a racing write with an earlier end never shortens one. `at` is when the
+ * cause was observed; it lets a later usage reading prove a quota cooldown wrong.
+ */
+export function extendCooldown(data: StoreData, accountId: string, until: number, reason: string, at?: number): void {
   const account = findAccount(data, accountId);
   if (!account) return;
   if (account.health.cooldownUntil !== undefined && account.health.cooldownUntil >= until) return;
   account.health.cooldownUntil = until;
   account.health.cooldownReason = reason;
+  if (at === undefined) delete account.health.cooldownSetAt;
+  else account.health.cooldownSetAt = at;
+}
+
+/** Ends a cooldown now (the user asked, or a usage reading disproved it). */
+export function clearCooldown(data: StoreData, accountId: string): void {
+  const account = findAccount(data, accountId);
+  if (!account) return;
+  delete account.health.cooldownUntil;
+  delete account.health.cooldownReason;
+  delete account.health.cooldownSetAt;
+}
+
+/** Everything that keeps an account out for a while: cooldown, deactivated workspace, unsupported models. */
+export function clearTemporaryExclusions(data: StoreData, accountId: string): void {
+  const account = findAccount(data, accountId);
+  if (!account) return;
+  clearCooldown(data, accountId);
+  delete account.health.workspaceDeactivatedUntil;
+  delete account.health.unsupportedModels;
 }
 
 export function markReloginRequired(data: StoreData, accountId: string, reason: string, at: number): void {
@@ -137,7 +187,8 @@ export function setEnabled(data: StoreData, accountId: string, enabled: boolean)
 }
 
 /** Renames an account. Throws {@link AliasTakenError} if another account has the alias, {@link AccountNotFoundError} if the account is gone. */
-export function renameAccount(data: StoreData, accountId: string, alias: string): void {
+export function renameAccount(data: StoreData, accountId: string, newAlias: string): void {
+  const alias = requireAlias(newAlias);
   const account = findAccount(data, accountId);
   if (!account) throw new AccountNotFoundError(accountId);
   const holder = findAccountByAlias(data, alias);

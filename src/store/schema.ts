@@ -94,6 +94,8 @@ export const HealthSchema = z.object({
   /** No requests until then (quota, burst limit, challenge), epoch ms. Only ever extended. */
   cooldownUntil: z.number().optional(),
   cooldownReason: z.string().optional(),
+  /** When the cause of the cooldown was observed, epoch ms; a later usage reading with headroom can then disprove a quota cooldown. */
+  cooldownSetAt: z.number().optional(),
   workspaceDeactivatedUntil: z.number().optional(),
   /** Model id -> epoch ms until which the model is treated as unavailable on this account. */
   unsupportedModels: z.record(z.string(), z.number()).optional(),

@@ -25,10 +25,14 @@ export function formatSpan(ms: number): string {
   return hours % 24 === 0 ? `${days} d` : `${days} d ${hours % 24} h`;
 }
 
-/** `in 4 h 28 min`, `5 min ago`, or `just now` within half a minute either way. */
+/**
+ * `in 4 h 28 min`, `in 20 s`, `5 min ago`; `just now` for the last half minute and `now` for the
+ * coming second. A moment to come always counts down, however close: a cooldown ending in 20 s says so.
+ */
 export function formatCountdown(at: number, now: number): string {
   const delta = at - now;
-  if (Math.abs(delta) < 30_000) return 'just now';
+  if (delta <= 0 && delta > -30_000) return 'just now';
+  if (delta > 0 && delta < 1_000) return 'now';
   return delta > 0 ? `in ${formatSpan(delta)}` : `${formatSpan(delta)} ago`;
 }
 

@@ -9,7 +9,7 @@ export class ReloginRequiredError extends Error {
     /** The issuer's code (`refresh_token_reused`, …) or `http_401`. */
     readonly reason: string,
   ) {
-    super(`Account "${alias}" needs a new sign-in (${reason}). Run "opencode-multi-auth login --alias ${alias}".`);
+    super(`Account "${alias}" needs a new sign-in (${reason}). Run "opencode-multi-auth login ${alias}".`);
   }
 }
 

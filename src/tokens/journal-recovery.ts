@@ -67,7 +67,7 @@ export async function settleJournal(
     markReloginRequired(draft, accountId, reason, at);
   });
   await removeJournal(journalFile);
-  ctx.logger.error(`account "${account.alias}" needs a new sign-in: ${reason}. Run "opencode-multi-auth login --alias ${account.alias}".`, {
+  ctx.logger.error(`account "${account.alias}" needs a new sign-in: ${reason}. Run "opencode-multi-auth login ${account.alias}".`, {
     account: account.alias,
   });
   return { kind: 'interrupted', reason };

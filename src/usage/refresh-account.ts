@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { formatMoment } from '../time/format-time.js';
 import type { Logger } from '../log/logger.js';
 import { findAccount, markWorkspaceDeactivated, recordError, recordProbe, setUsageRoute } from '../store/mutations.js';
 import type { Account, SnapshotSource, StoreData } from '../store/schema.js';
@@ -90,7 +91,7 @@ async function probe(ctx: RefreshContext, account: Account, token: string, signa
   const now = ctx.clock.now();
   const lastProbeAt = ctx.store.peek().accounts.find((candidate) => candidate.id === account.id)?.health.lastProbeAt;
   if (!isProbeAllowed(lastProbeAt, now, ctx.probeIntervalMs)) {
-    const next = new Date(nextProbeAllowedAt(lastProbeAt, ctx.probeIntervalMs)).toISOString();
+    const next = formatMoment(nextProbeAllowedAt(lastProbeAt, ctx.probeIntervalMs), now);
     throw new UsageRefreshFailedError(account.id, `${usageFailure}; the next probe is allowed at ${next}`, 'unavailable');
   }
   ctx.store.defer((data) => recordProbe(data, account.id, now));
@@ -189,7 +190,7 @@ export async function refreshAccountUsage(ctx: RefreshContext, accountId: string
       await ctx.store.update((draft) => markWorkspaceDeactivated(draft, accountId, until));
       throw new UsageRefreshFailedError(
         accountId,
-        `its workspace is deactivated (402); left out until ${new Date(until).toISOString()}`,
+        `its workspace is deactivated (402); left out until ${formatMoment(until, ctx.clock.now())}`,
         'deactivated-workspace',
       );
     }

@@ -38,7 +38,7 @@ describe('per-family usage in status, --json and the dashboard view model', () =
   });
 
   it('the status table shows the family under its account, by its display name', () => {
-    const lines = renderStatus(statusView(sparkSpent(), '/store/accounts.json', NOW), { palette: createPalette(false), width: 100, offsetMinutes: 0 });
+    const lines = renderStatus(statusView(sparkSpent(), '/store/accounts.json', NOW), { palette: createPalette(false), width: 100, timeZone: 'UTC' });
     const familyLine = lines.find((line) => line.includes('GPT-5.3-Codex-Spark'));
     expect(familyLine).toBeDefined();
     expect(familyLine).toContain('out until 12:00');
@@ -66,7 +66,7 @@ describe('per-family usage in status, --json and the dashboard view model', () =
     ]);
     const [free] = StatusJsonSchema.parse(statusView(data, '/store/accounts.json', NOW)).accounts;
     expect(free!.usage.families[0]!.monthly?.usedPercent).toBe(40);
-    const lines = renderStatus(statusView(data, '/store/accounts.json', NOW), { palette: createPalette(false), width: 100, offsetMinutes: 0 });
+    const lines = renderStatus(statusView(data, '/store/accounts.json', NOW), { palette: createPalette(false), width: 100, timeZone: 'UTC' });
     expect(lines.find((line) => line.includes('GPT-5.3-Codex-Spark'))).toMatch(/30d .*40%/);
     const [view] = dashboardView(data, { now: NOW, eligibility: { pauseAtPercent: 100, snapshotStaleAfterMs: 2 * HOUR } }).accounts;
     expect(view!.families[0]!.monthly?.usedPercent).toBe(40);

@@ -61,10 +61,13 @@ export interface CliRun {
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-/** Starts `opencode-multi-auth <args>` as a real child process. */
-export function startCli(world: CliWorld, args: string[], extraEnv: NodeJS.ProcessEnv = {}): CliRun {
+/** The built tool's entry, for tests that run it through a shell (pipes). */
+export const CLI_MAIN = mainScript;
+
+/** Starts `opencode-multi-auth <args>` as a real child process (in the repository, or `cwd`). */
+export function startCli(world: CliWorld, args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = repoRoot): CliRun {
   const child = spawn(process.execPath, [mainScript, ...args], {
-    cwd: repoRoot,
+    cwd,
     env: { ...world.env, ...extraEnv },
   });
   let out = '';
@@ -109,12 +112,17 @@ export function startCli(world: CliWorld, args: string[], extraEnv: NodeJS.Proce
 }
 
 /** Runs the tool to completion with stdin closed. */
-export async function runCli(world: CliWorld, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
-  const run = startCli(world, args, options.env);
+export async function runCli(world: CliWorld, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}) {
+  const run = startCli(world, args, options.env, options.cwd);
   run.child.stdin.end(options.input ?? '');
   return run.done;
 }
 
 export async function readJsonFile(filePath: string): Promise<unknown> {
   return JSON.parse(await fs.readFile(filePath, 'utf8'));
+}
+
+/** Text with every run of whitespace made one space: messages are wrapped at 80 columns. */
+export function flat(text: string): string {
+  return text.replace(/\s+/g, ' ');
 }

@@ -6,7 +6,7 @@ import { PLACEHOLDER_API_KEY } from '../../src/signin/opencode-auth-record.js';
 import { AccountStore } from '../../src/store/account-store.js';
 import { markReloginRequired } from '../../src/store/mutations.js';
 import { freePorts, occupy } from '../signin/free-ports.js';
-import { createWorld, readJsonFile, runCli, startCli, type CliWorld } from './harness.js';
+import { createWorld, flat, readJsonFile, runCli, startCli, type CliWorld } from './harness.js';
 
 let world: CliWorld;
 /** This test's callback ports: the simulator accepts them and the tool is told to use them (parallel runs may hold 1455/1457). */
@@ -50,7 +50,7 @@ describe('login', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('You can close this tab');
     });
-    expect(result.stderr).toContain(`waiting for the browser on port ${port}`.replace('waiting', 'Waiting'));
+    expect(flat(result.stderr)).toContain(`waiting for the browser on port ${port}`.replace('waiting', 'Waiting'));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Signed in as work@example.test (pro); added as work.');
     expect(await readJsonFile(world.openCodeAuthFile)).toEqual({ openai: { type: 'api', key: PLACEHOLDER_API_KEY } });
@@ -110,7 +110,7 @@ describe('login', () => {
       await forged.text();
       await fetch(url, { redirect: 'follow' });
     });
-    expect(result.stderr).toMatch(/ignored a callback that does not belong to this sign-in \(state mismatch\); still waiting/);
+    expect(flat(result.stderr)).toMatch(/ignored a callback that does not belong to this sign-in \(state mismatch\); still waiting/);
     expect(result.code).toBe(0);
     expect((await status()).accounts).toMatchObject([{ email: 'work@example.test' }]);
   });
@@ -132,12 +132,57 @@ describe('login', () => {
     expect((await status()).accounts).toMatchObject([{ alias: 'home', origin: 'pasted' }]);
   });
 
+  it('asks again when the pasted code has a typo: the right code still works', async () => {
+    world.sim.setSignInAccount('acct-home');
+    const run = startCli(world, ['login', 'home', '--no-browser']);
+    const [, url] = await run.waitFor(/^\s+(http\S+\/oauth\/authorize\S+)$/m);
+    const location = (await fetch(url!, { redirect: 'manual' })).headers.get('location')!;
+    run.child.stdin.write(`${location.replace(/code=([^&]+)/, 'code=$1x')}\n`);
+    await run.waitFor(/does\s+not\s+know\s+that\s+code[\s\S]*paste\s+it\s+again/);
+    expect(run.child.exitCode).toBeNull();
+    run.child.stdin.write(`${location}\n`);
+    const result = await run.done;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('added as home');
+  });
+
+  it('checks the store before the sign-in: a corrupt store fails at once, before any browser or code', async () => {
+    await fs.mkdir(world.storeDir, { recursive: true });
+    await fs.writeFile(path.join(world.storeDir, 'accounts.json'), '{"version": 1, "accounts": [');
+    const result = await runCli(world, ['login', 'work', '--headless']);
+    expect(result.code).toBe(1);
+    expect(flat(result.stderr)).toContain('Cannot read the account store');
+    expect(result.stderr).not.toMatch(/enter this code|Signed in/);
+    expect(world.sim.counters.requests('usercode')).toBe(0);
+  });
+
+  it('keeps the alias of an account signed in again under another name, and says how to rename it', async () => {
+    world.sim.setSignInAccount('acct-work');
+    expect((await runCli(world, ['login', 'personal', '--headless'])).code).toBe(0);
+    const again = await runCli(world, ['login', 'x', '--headless']);
+    expect(again.code).toBe(0);
+    expect(flat(again.stderr)).toContain('already stored as "personal"; it keeps that alias');
+    expect(flat(again.stderr)).toContain('`opencode-multi-auth rename personal x`');
+    expect((await status()).accounts.map((account) => account.alias)).toEqual(['personal']);
+  });
+
+  it.each([
+    ['   ', /an alias cannot be empty/],
+    ['', /an alias cannot be empty/],
+    ['bad alias!', /characters an alias cannot have/],
+  ])('refuses the alias %j before signing in (exit 2)', async (alias, problem) => {
+    const result = await runCli(world, ['login', alias, '--headless']);
+    expect(result.code).toBe(2);
+    expect(flat(result.stderr)).toMatch(problem);
+    expect(result.stderr).not.toContain('This is a bug');
+  });
+
   it('signs in with a device code when headless', async () => {
     world.sim.setSignInAccount('acct-home');
     const result = await runCli(world, ['login', 'home', '--headless', '--json']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/Open http:\/\/127\.0\.0\.1:\d+\/codex\/device on any device/);
-    expect(result.stderr).toMatch(/enter this code:\n\n {2}\S+/);
+    expect(flat(result.stderr)).toMatch(/Open http:\/\/127\.0\.0\.1:\d+\/codex\/device on any device/);
+    expect(flat(result.stderr)).toMatch(/enter this code: [A-Z]{4}-\d{4}/);
     const json = SignInJsonSchema.parse(JSON.parse(result.stdout));
     expect(json).toMatchObject({ account: { alias: 'home', email: 'home@example.test' }, created: true, openCodeRecord: 'added' });
   });
@@ -170,8 +215,8 @@ describe('login', () => {
     world.sim.setSignInAccount('acct-work');
     const result = await runCli(world, ['login', '--headless']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('OpenCode has its own ChatGPT sign-in (home@example.test)');
-    expect(result.stderr).toContain('opencode-multi-auth import opencode');
+    expect(flat(result.stderr)).toContain('OpenCode has its own ChatGPT sign-in (home@example.test)');
+    expect(flat(result.stderr)).toContain('opencode-multi-auth import opencode');
     expect(await readJsonFile(world.openCodeAuthFile)).toEqual({ openai: oauth, anthropic: { type: 'api', key: 'k' } });
 
     const imported = await runCli(world, ['import', 'opencode', '--alias', 'home']);
@@ -184,7 +229,7 @@ describe('login', () => {
   it('rejects bad usage with exit code 2', async () => {
     const result = await runCli(world, ['login', 'a', 'b']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Usage: opencode-multi-auth login');
+    expect(flat(result.stderr)).toContain('Usage: opencode-multi-auth login');
     expect((await runCli(world, ['login', '--headless', '--paste'])).code).toBe(2);
     // No --port: the issuer accepts no port but 1455 and 1457.
     expect((await runCli(world, ['login', '--port', '5000'])).code).toBe(2);

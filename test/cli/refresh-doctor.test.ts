@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DoctorJsonSchema, RefreshJsonSchema, StatusJsonSchema } from '../../src/cli/json-schemas.js';
 import { markReloginRequired, recordError } from '../../src/store/mutations.js';
@@ -70,16 +71,17 @@ describe('doctor', () => {
   }
 
   it('passes when OpenCode loads the plugin, has the record, and the usage endpoint answers', async () => {
-    await writeOpenCodeSetup([['opencode-multi-auth-codex@0.1.0', {}]]);
+    await writeOpenCodeSetup([[pathToFileURL(path.resolve('dist/index.js')).href, {}]]);
     const result = await runCli(world, ['doctor', '--json']);
     const json = DoctorJsonSchema.parse(JSON.parse(result.stdout));
     const byName = Object.fromEntries(json.checks.map((check) => [check.name, check]));
-    expect(byName['opencode config']).toMatchObject({ level: 'ok' });
+    expect(byName.plugin).toMatchObject({ level: 'ok', message: expect.stringContaining('exists and exports the plugin') });
     expect(byName['opencode auth']).toMatchObject({ level: 'ok' });
     expect(byName['usage endpoint']!.message).toContain('/codex/usage answers');
     expect(byName.store).toMatchObject({ level: 'ok' });
     expect(byName['opencode fetch']).toMatchObject({ level: 'ok' });
-    expect(json.ok).toBe(true);
+    expect(json.checks.filter((check) => check.level !== 'ok')).toEqual([]);
+    expect(json).toMatchObject({ ok: true, verdict: 'ok' });
     expect(result.code).toBe(0);
   });
 
@@ -91,9 +93,11 @@ describe('doctor', () => {
     const result = await runCli(world, ['doctor']);
     expect(result.code).toBe(1);
     const text = result.stdout.replace(/\s+/g, ' ');
-    expect(text).toMatch(/FAIL opencode config: \S+opencode\.json does not list the plugin\. -> Add "opencode-multi-auth-codex" to the "plugin" list/);
+    expect(text).toMatch(/FAIL opencode config: The plugin is not in the "plugin" list of \S+opencode\.json\. -> Add the plugin to the "plugin" list in \S+opencode\.json/);
     expect(text).toMatch(/FAIL opencode auth: .* has no "openai" record.* -> Run `opencode-multi-auth login`/);
     expect(text).toMatch(/FAIL account home: .*refresh_token_expired.* -> new sign-in needed \(refresh_token_expired\): run `opencode-multi-auth login home`/);
+    expect(text).not.toContain('Everything needed is in place');
+    for (const line of result.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
     expect(text).toContain('/wham/usage answers');
   });
 
@@ -117,7 +121,7 @@ describe('doctor', () => {
     await writeOpenCodeSetup([['opencode-multi-auth-codex@0.1.0', {}]]);
     await seedAccounts(world, [], (data) => recordError(data, ids.work!, 'timed out: no first event within 20 s', Date.now() - 5 * 60_000));
     const result = await runCli(world, ['doctor', '--offline']);
-    expect(result.stdout).toMatch(/^ok {4}account work: last error 5m ago: timed out: no first event within 20 s$/m);
+    expect(result.stdout).toMatch(/^ok {4}account work: last error 5 min ago: timed out: no first event within 20 s$/m);
     expect(result.stdout).not.toContain('account home');
     expect(result.code).toBe(0);
   });

@@ -65,7 +65,7 @@ describe('status and the dashboard view model show what the backend rules add', 
   });
 
   it('the table: region and FedRAMP beside the plan, a 30d bar for a free plan, the block and the credits', () => {
-    const text = renderStatus(statusView(store(...accounts), '/s/accounts.json', NOW), { palette: createPalette(false), width: 100, offsetMinutes: 0 }).join('\n');
+    const text = renderStatus(statusView(store(...accounts), '/s/accounts.json', NOW), { palette: createPalette(false), width: 100, timeZone: 'UTC' }).join('\n');
     expect(text).toMatch(/us-team\s+\S+\s+team, us\b/);
     expect(text).toMatch(/fed\s+\S+\s+team, FedRAMP/);
     expect(text).toMatch(/30d █{4}░{6}\s+40%/);

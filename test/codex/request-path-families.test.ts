@@ -57,7 +57,7 @@ describe('request path: limit families (PROTOCOL.md §8)', () => {
     expect(fx.responsesTried()).toEqual(['work', 'personal']);
     const message = errorMessage(sparkReply.text);
     // Says which family is out on which account and until when, and the other account's own limit.
-    expect(message).toMatch(/work \(GPT-5\.3-Codex-Spark limit reached until \S+ \(in 5h\)/);
+    expect(message).toMatch(/work \(GPT-5\.3-Codex-Spark limit reached until \d\d:\d\d \S+ \(in 5 h\)/);
     expect(message).toMatch(/personal \(5h limit \(100% used\) until/);
 
     const data = await fx.storedData();

@@ -278,7 +278,7 @@ describe('request path: when no account can serve', () => {
     const message = (JSON.parse(reply.text) as { error: { message: string } }).error.message;
     expect(message).toContain('work (briefly throttled (burst) until');
     expect(message).toContain('personal (briefly throttled (burst) until');
-    expect(message).toMatch(/First back: (work|personal) at \d\d:\d\d \(in /);
+    expect(message).toMatch(/First back: (work|personal) at \d\d:\d\d \S+ \(in /);
   });
 
   it('answers 400 at once, naming every account, its reason and the time, when the wait is longer', async () => {
@@ -296,7 +296,7 @@ describe('request path: when no account can serve', () => {
     expect(message).toContain('work (5h limit (100% used) until');
     expect(message).toContain('personal (weekly limit (100% used) until');
     expect(message).not.toContain('usage limit reached');
-    expect(message).toMatch(/First back: work at \d\d:\d\d \(in \dh/);
+    expect(message).toMatch(/First back: work at \d\d:\d\d \S+ \(in \d h/);
     expect(message.indexOf('work (')).toBeLessThan(message.indexOf('personal ('));
     // The next request is answered from the store without calling the backend again.
     const again = await fx.send({ sessionId: 'ses_other' });

@@ -73,6 +73,33 @@ describe('readConfig', () => {
     expect(problems[0]!.message).toContain('STRATEGY');
   });
 
+  it.each([
+    ['OPENCODE_MULTI_AUTH_STRATEGI', 'OPENCODE_MULTI_AUTH_STRATEGY'],
+    ['OPENCODE_MULTI_AUTH_STORE_DIRR', 'OPENCODE_MULTI_AUTH_STORE_DIR'],
+    ['OPENCODE_MULTI_AUTH_LOGLEVEL', 'OPENCODE_MULTI_AUTH_LOG_LEVEL'],
+  ])('asks whether %s meant %s', (typo, meant) => {
+    const [problem] = readConfig({ ...HOME, [typo]: 'x' }).problems;
+    expect(problem!.message).toContain(`Did you mean ${meant}?`);
+    expect(problem!.fix).toBe(`Rename it to ${meant}.`);
+  });
+
+  it('refuses a relative store or log path (one store per project folder), and expands ~/', () => {
+    const relative = readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: 'accounts', OPENCODE_MULTI_AUTH_LOG_FILE: './x.log' });
+    expect(relative.problems.map((problem) => problem.variable)).toEqual(['OPENCODE_MULTI_AUTH_STORE_DIR', 'OPENCODE_MULTI_AUTH_LOG_FILE']);
+    expect(relative.problems[0]!.message).toContain('a relative path would depend on the folder OpenCode starts in');
+    expect(relative.config.storeDir).toBe(path.join('/home/someone', '.config', 'opencode-multi-auth'));
+    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '~/accounts' }).config.storeDir).toBe('/home/someone/accounts');
+  });
+
+  it.each([
+    ['+gpt-x,gpt y', 'the item "gpt y" is not a model id'],
+    ['+gpt-x,,-gpt-z', 'an empty item'],
+    ['+gpt-x,-gpt-5.4!', 'the item "-gpt-5.4!" is not a model id'],
+  ])('names the bad item of MODELS=%j', (value, detail) => {
+    const [problem] = readConfig({ ...HOME, OPENCODE_MULTI_AUTH_MODELS: value }).problems;
+    expect(problem!.message).toContain(detail);
+  });
+
   it('throws every problem at once in strict mode, for the command-line tool', () => {
     expect(() => readConfigStrict({ ...HOME, OPENCODE_MULTI_AUTH_STRATEGY: 'x', OPENCODE_MULTI_AUTH_PAUSE_AT_PERCENT: '101' })).toThrow(InvalidConfigError);
     try {
@@ -125,7 +152,9 @@ describe('path settings', () => {
 
   it('puts the default log file in the configured store folder, as the README says', () => {
     expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '/srv/accounts' }).config.logFile).toBe(path.resolve('/srv/accounts/plugin.log'));
-    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: 'relative/store' }).config.logFile).toBe(path.resolve('relative/store/plugin.log'));
+    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '~/accounts' }).config.logFile).toBe(path.join('/home/someone', 'accounts', 'plugin.log'));
+    // A relative store folder is refused (one store per project folder otherwise), and stands the plugin aside.
+    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: 'relative/store' }).problems).toMatchObject([{ variable: 'OPENCODE_MULTI_AUTH_STORE_DIR', fatal: true }]);
     expect(readConfig(HOME).config.logFile).toBe(path.join('/home/someone', '.config', 'opencode-multi-auth', 'plugin.log'));
     expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '/s', OPENCODE_MULTI_AUTH_LOG_FILE: '/logs/x.log' }).config.logFile).toBe('/logs/x.log');
   });

@@ -52,6 +52,6 @@ describe('npm run demo', () => {
     // With every account out, opencode shows why, naming each account.
     expect(out).toMatch(/No eligible account: .*personal/s);
     expect(out).toMatch(/First back:/);
-    expect(out).toMatch(/work\s+0\s+100%\s+cooling until/);
+    expect(out).toMatch(/work\s+0\s+100%\s+cooling down/);
   });
 });

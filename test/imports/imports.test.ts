@@ -40,7 +40,7 @@ describe('default auth paths', () => {
 });
 
 describe('importCodexAuth', () => {
-  it('adds the account with the shared-token warning, and a re-import updates instead of duplicating', async () => {
+  it('adds the account with the shared-token warning, and a re-import updates instead of duplicating (keeping the alias)', async () => {
     const env = { CODEX_HOME: path.join(root, 'codex'), HOME: root };
     writeJson(path.join(root, 'codex', 'auth.json'), codexAuth(accessTokenFor('acct-7', 'user-7'), 'rt-codex-1'));
     const first = await importCodexAuth(store, { env, now: 1_000 });
@@ -51,10 +51,10 @@ describe('importCodexAuth', () => {
 
     writeJson(path.join(root, 'codex', 'auth.json'), codexAuth(accessTokenFor('acct-7', 'user-7'), 'rt-codex-2'));
     const second = await importCodexAuth(store, { env, now: 2_000, alias: 'work' });
-    expect(second.created).toBe(false);
+    expect(second).toMatchObject({ created: false, tokens: 'newer', aliasKept: { asked: 'work' } });
     const data = await store.reload();
     expect(data.accounts).toHaveLength(1);
-    expect(data.accounts[0]).toMatchObject({ alias: 'work', tokens: { refreshToken: 'rt-codex-2', obtainedAt: 2_000 } });
+    expect(data.accounts[0]).toMatchObject({ alias: 'user-7', tokens: { refreshToken: 'rt-codex-2', obtainedAt: 2_000 } });
   });
 
   it('explains a missing file and an API-key login', async () => {

@@ -90,7 +90,7 @@ describe('the words of each toast', () => {
     const shown = toast(allOut({ alias: 'personal', at: NOW + 2 * HOUR + 5 * MINUTE }));
     expect(shown.variant).toBe('error');
     expect(shown.message).toContain(`First back: personal at ${formatMoment(NOW + 2 * HOUR + 5 * MINUTE, NOW)}.`);
-    expect(shown.message).toContain('(in 2h 5m)');
+    expect(shown.message).toContain('(in 2 h 5 min)');
     expect(toast(allOut()).message).toContain('None comes back by itself.');
     expect(toast({ kind: 'all-accounts-out', accounts: 3, pinnedAlias: 'work' }).title).toBe('Pinned account work cannot serve');
     expect(toast({ kind: 'all-accounts-out', accounts: 1 }).title).toBe('The only account is out');

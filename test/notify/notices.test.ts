@@ -24,7 +24,7 @@ describe('noticesFromRouting', () => {
     const data = storeOf([routingAccount('work', (a) => (a.usage.fiveHour = snapshot(100, { resetsAt: NOW + 2 * HOUR }))), routingAccount('personal')]);
     const [notice] = noticesFromRouting(movedEvent(data, 'work', 'personal', [{ account: 'work', status: 429, outcome: 'HTTP 429 usage limit reached' }]), data, context);
     expect(notice).toMatchObject({ kind: 'session-moved', from: 'work', to: 'personal' });
-    expect(notice).toHaveProperty('reason', expect.stringMatching(/^5h limit \(100% used\) until .*\(in 2h\)$/));
+    expect(notice).toHaveProperty('reason', expect.stringMatching(/^5h limit \(100% used\) until .*\(in 2 h\)$/));
   });
 
   it('falls back to how the old account failed this request when nothing keeps it out', () => {

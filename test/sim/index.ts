@@ -61,6 +61,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     usageBurstLimit: options.usageBurstLimit ?? Number.POSITIVE_INFINITY,
     usageLatencyMs: options.usageLatencyMs ?? 0,
     autoApproveDeviceAfterPolls: options.autoApproveDeviceAfterPolls,
+    signInPage: options.signInPage ?? false,
     bulkChunk: makeBulkChunk(options.bulkChunkBytes ?? 16 * 1024),
     redirectPorts: options.redirectPorts ?? REGISTERED_REDIRECT_PORTS,
     refreshErrorStyle: options.refreshErrorStyle ?? 'envelope',

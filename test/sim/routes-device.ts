@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { sendJson, sendText } from './http.js';
 import { CLIENT_ID } from './routes-oauth.js';
 import type { RouteHandler } from './route.js';
+import { devicePage } from './sign-in-pages.js';
 
 const UserCodeRequestSchema = z.looseObject({ client_id: z.string() });
 const DeviceTokenRequestSchema = z.looseObject({ device_auth_id: z.string(), user_code: z.string() });
@@ -63,17 +64,34 @@ export const deviceTokenRoute: RouteHandler = {
   },
 };
 
-/** `GET /codex/device`: where a user would type the code. Approval itself happens via the test API. */
+const HTML = { 'content-type': 'text/html; charset=utf-8' };
+
+/** `GET /codex/device`: where a person types the code shown in the terminal and picks the account that approves it. */
 export const devicePageRoute: RouteHandler = {
   route: 'device-page',
   identify: () => undefined,
   async handle(ctx) {
-    sendText(
-      ctx.res,
-      200,
-      '<!DOCTYPE html><html><head><title>Codex device sign-in (simulator)</title></head>' +
-        '<body><h1>Enter the code shown in your terminal</h1><form><input name="user_code"></form></body></html>',
-      { 'content-type': 'text/html; charset=utf-8' },
-    );
+    sendText(ctx.res, 200, devicePage(ctx.state), HTML);
+  },
+};
+
+/** `POST /codex/device` (form: user_code, account_id): approves a pending device code, as the real page does after login. */
+export const deviceApproveRoute: RouteHandler = {
+  route: 'device-approve',
+  identify: (ctx) => (ctx.body as { account_id?: string } | undefined)?.account_id,
+  async handle(ctx) {
+    const { user_code: typed, account_id: accountId } = (ctx.body ?? {}) as { user_code?: string; account_id?: string };
+    const userCode = (typed ?? '').trim().toUpperCase();
+    if (!accountId || !ctx.state.accounts.has(accountId)) {
+      sendText(ctx.res, 400, devicePage(ctx.state, { text: `Unknown account ${accountId ?? '(none chosen)'}.`, ok: false }), HTML);
+      return;
+    }
+    try {
+      ctx.state.signIn.approveDevice(userCode, accountId);
+    } catch {
+      sendText(ctx.res, 400, devicePage(ctx.state, { text: `No sign-in is waiting for the code ${userCode || '(empty)'}. Check it and try again.`, ok: false }), HTML);
+      return;
+    }
+    sendText(ctx.res, 200, devicePage(ctx.state, { text: `Approved ${userCode} as ${accountId}. The terminal continues by itself.`, ok: true }), HTML);
   },
 };

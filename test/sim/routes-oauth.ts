@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { sendJson, sendText } from './http.js';
 import type { RouteHandler } from './route.js';
+import { chooseAccountPage } from './sign-in-pages.js';
 import type { RequestContext } from './state.js';
 
 export const CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
@@ -137,17 +138,9 @@ export const tokenRoute: RouteHandler = {
   },
 };
 
-/**
- * `GET /oauth/authorize`: the browser sign-in. There is no login page: the request is validated and
- * immediately redirected back as the sign-in account, as if the user had clicked through.
- */
-export const authorizeRoute: RouteHandler = {
-  route: 'authorize',
-  identify: (ctx) => ctx.state.signIn.accountId,
-  async handle(ctx) {
-    const { state, res, url } = ctx;
-    const q = url.searchParams;
-    const problem = (() => {
+/** What is wrong with an authorize request (the issuer refuses it before any login page), or undefined. */
+function authorizeProblem(state: RequestContext['state'], q: URLSearchParams): string | undefined {
+  return (() => {
       if (q.get('response_type') !== 'code') return 'response_type must be code';
       if (q.get('client_id') !== CLIENT_ID) return 'unknown client_id';
       const redirect = q.get('redirect_uri');
@@ -156,28 +149,76 @@ export const authorizeRoute: RouteHandler = {
       if (!q.get('code_challenge')) return 'code_challenge is required';
       if (q.get('code_challenge_method') !== 'S256') return 'code_challenge_method must be S256';
       if (!(q.get('scope') ?? '').split(/\s+/).includes('offline_access')) return 'scope must include offline_access';
-      if (!state.signIn.accountId) return 'the simulator has no account to sign in as';
+      if (state.accounts.size === 0) return 'the simulator has no account to sign in as';
       return undefined;
-    })();
+  })();
+}
+
+/** PROTOCOL.md §8: an unregistered redirect URI makes the issuer refuse with a generic page, never a redirect. */
+function sendUnknownErrorPage(res: RequestContext['res']): void {
+  sendText(res, 400, UNKNOWN_ERROR_PAGE, { 'content-type': 'text/html; charset=utf-8' });
+}
+
+/** Sends the browser back to the client with a fresh authorization code for `accountId`. */
+function redirectWithCode(ctx: RequestContext, q: URLSearchParams, accountId: string): void {
+  const code = ctx.state.signIn.issueCode({
+    accountId,
+    clientId: CLIENT_ID,
+    redirectUri: q.get('redirect_uri')!,
+    codeChallenge: q.get('code_challenge')!,
+  });
+  const target = new URL(q.get('redirect_uri')!);
+  target.searchParams.set('code', code);
+  const stateParam = q.get('state');
+  if (stateParam !== null) target.searchParams.set('state', stateParam);
+  sendText(ctx.res, 302, '', { location: target.toString() });
+}
+
+/**
+ * `GET /oauth/authorize`: the browser sign-in. The request is validated first. With the sign-in page
+ * on (`npm run sim`), a page lets the person choose the account; otherwise it is redirected back at
+ * once as the sign-in account, as if the user had clicked through.
+ */
+export const authorizeRoute: RouteHandler = {
+  route: 'authorize',
+  identify: (ctx) => (ctx.state.signInPage ? undefined : ctx.state.signIn.accountId),
+  async handle(ctx) {
+    const { state, res, url } = ctx;
+    const q = url.searchParams;
+    const problem = authorizeProblem(state, q);
     if (problem === 'unregistered') {
-      // PROTOCOL.md §8: any other port makes the issuer refuse with a generic page, never a redirect.
-      sendText(res, 400, UNKNOWN_ERROR_PAGE, { 'content-type': 'text/html; charset=utf-8' });
+      sendUnknownErrorPage(res);
       return;
     }
     if (problem) {
       sendJson(res, 400, oauthError('invalid_request', problem));
       return;
     }
-    const code = state.signIn.issueCode({
-      accountId: state.signIn.accountId!,
-      clientId: CLIENT_ID,
-      redirectUri: q.get('redirect_uri')!,
-      codeChallenge: q.get('code_challenge')!,
-    });
-    const target = new URL(q.get('redirect_uri')!);
-    target.searchParams.set('code', code);
-    const stateParam = q.get('state');
-    if (stateParam !== null) target.searchParams.set('state', stateParam);
-    sendText(res, 302, '', { location: target.toString() });
+    if (state.signInPage) {
+      sendText(res, 200, chooseAccountPage(state, q), { 'content-type': 'text/html; charset=utf-8' });
+      return;
+    }
+    redirectWithCode(ctx, q, state.signIn.accountId ?? [...state.accounts.keys()][0]!);
+  },
+};
+
+/** `POST /oauth/authorize`: the account chosen on the sign-in page, with the original request. */
+export const authorizeChoiceRoute: RouteHandler = {
+  route: 'authorize-choice',
+  identify: (ctx) => (ctx.body as { account_id?: string } | undefined)?.account_id,
+  async handle(ctx) {
+    const fields = (ctx.body ?? {}) as Record<string, string>;
+    const { account_id: accountId, ...query } = fields;
+    const q = new URLSearchParams(query);
+    const problem = authorizeProblem(ctx.state, q) ?? (accountId && ctx.state.accounts.has(accountId) ? undefined : `unknown account ${accountId ?? '(none chosen)'}`);
+    if (problem === 'unregistered') {
+      sendUnknownErrorPage(ctx.res);
+      return;
+    }
+    if (problem) {
+      sendJson(ctx.res, 400, oauthError('invalid_request', problem));
+      return;
+    }
+    redirectWithCode(ctx, q, accountId!);
   },
 };

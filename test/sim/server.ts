@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { replacesAnswer, type FaultEffect } from './faults.js';
 import { delay, lowercaseHeaders, parseRequestBody, readRequestBody, sendChallenge, sendJson, sendText, stallUntilClosed } from './http.js';
 import type { RouteHandler } from './route.js';
-import { deviceTokenRoute, devicePageRoute, userCodeRoute } from './routes-device.js';
-import { authorizeRoute, tokenRoute } from './routes-oauth.js';
+import { deviceApproveRoute, deviceTokenRoute, devicePageRoute, userCodeRoute } from './routes-device.js';
+import { authorizeChoiceRoute, authorizeRoute, tokenRoute } from './routes-oauth.js';
 import { codexModelsRoute } from './routes-models.js';
 import { responsesRoute } from './routes-responses.js';
 import { codexUsageRoute, whamUsageRoute } from './routes-usage.js';
@@ -17,9 +17,11 @@ const ROUTES: Record<string, RouteHandler> = {
   'GET /backend-api/codex/models': codexModelsRoute,
   'POST /oauth/token': tokenRoute,
   'GET /oauth/authorize': authorizeRoute,
+  'POST /oauth/authorize': authorizeChoiceRoute,
   'POST /api/accounts/deviceauth/usercode': userCodeRoute,
   'POST /api/accounts/deviceauth/token': deviceTokenRoute,
   'GET /codex/device': devicePageRoute,
+  'POST /codex/device': deviceApproveRoute,
 };
 
 const FAULT_ROUTES = new Set<SimRoute>(['responses', 'codex-usage', 'wham-usage', 'codex-models', 'token', 'usercode', 'device-token']);

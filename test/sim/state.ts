@@ -22,6 +22,8 @@ export interface SimState {
   usageBurstLimit: number;
   usageLatencyMs: number;
   autoApproveDeviceAfterPolls: number | undefined;
+  /** Whether /oauth/authorize shows the account choice page (see SimulatorOptions.signInPage). */
+  signInPage: boolean;
   bulkChunk: string;
   /** Callback ports /oauth/authorize accepts (SimulatorOptions.redirectPorts). */
   redirectPorts: readonly number[];

@@ -108,7 +108,7 @@ export interface SimTokens {
 export type FaultRoute = 'responses' | 'codex-usage' | 'wham-usage' | 'codex-models' | 'token' | 'usercode' | 'device-token';
 
 /** Route names used by counters and the log: the fault routes plus the sign-in pages. */
-export type SimRoute = FaultRoute | 'authorize' | 'device-page' | 'unknown';
+export type SimRoute = FaultRoute | 'authorize' | 'authorize-choice' | 'device-page' | 'device-approve' | 'unknown';
 
 export interface FaultRule {
   route: FaultRoute;
@@ -280,6 +280,11 @@ export interface SimulatorOptions {
   usageLatencyMs?: number;
   /** Device flow: after this many pending polls of a code, it approves itself. Default: never. */
   autoApproveDeviceAfterPolls?: number;
+  /**
+   * Browser sign-in: show a page at /oauth/authorize where a person picks the account, as the real
+   * issuer shows its login page. Default false: the sign-in completes at once as the sign-in account.
+   */
+  signInPage?: boolean;
   /** Default 0 (a random free port). */
   port?: number;
   /** Size of one delta in the SIM_BYTES bulk mode. Default 16 KiB. */

@@ -142,7 +142,7 @@ describe('an interrupted refresh', () => {
     expect(named.level).toBe('fail');
     expect(named.message).toContain('process 4194301');
     expect(named.message).toContain('sending it again would revoke the account');
-    expect(named.fix).toBe('opencode-multi-auth login --alias work');
+    expect(named.fix).toBe('Run `opencode-multi-auth login work`.');
     expect(checks.some((check) => check.name === 'account home' && check.level === 'fail')).toBe(false);
     expect(markOf(workId)?.reason).toMatch(/^refresh interrupted/);
     expect(fs.existsSync(journal)).toBe(false);

@@ -101,7 +101,10 @@ export async function requestPathFixture(options: RequestPathFixtureOptions): Pr
     logSink: (line) => logLines.push(line),
     smallReplyDeadlines: options.smallReplyDeadlines,
   });
-  const providerFetch = createProviderFetch(() => runtime.readiness());
+  const providerFetch = createProviderFetch(
+    () => runtime.readiness(),
+    () => runtime.settingsNotice(),
+  );
 
   const storedData = async (): Promise<StoreData> => {
     await runtime.store.flush();

@@ -14,6 +14,8 @@ describe('formatSpan', () => {
     [-45_000, '45 s'],
     [12 * MINUTE, '12 min'],
     [59 * MINUTE + 40_000, '1 h'],
+    [59_600, '1 min'],
+    [23 * HOUR + 59 * MINUTE + 50_000, '1 d'],
     [4 * HOUR + 28 * MINUTE, '4 h 28 min'],
     [3 * HOUR, '3 h'],
     [2 * DAY + 5 * HOUR, '2 d 5 h'],
@@ -25,8 +27,13 @@ describe('formatCountdown', () => {
   it.each([
     [NOW + 4 * HOUR + 28 * MINUTE, 'in 4 h 28 min'],
     [NOW - 5 * MINUTE, '5 min ago'],
-    [NOW + 20_000, 'just now'],
+    // A moment to come always counts down, however close (a cooldown ending in 20 s says so).
+    [NOW + 20_000, 'in 20 s'],
+    [NOW + 300, 'now'],
+    [NOW - 300, 'just now'],
+    [NOW, 'just now'],
     [NOW - 29_000, 'just now'],
+    [NOW - 31_000, '31 s ago'],
   ])('says how far %d is from now: %s', (at, text) => expect(formatCountdown(at, NOW)).toBe(text));
 });
 
@@ -49,6 +56,9 @@ describe('formatMoment', () => {
     ['yesterday in New York (a different local day than UTC)', NOW - 3 * HOUR, 'America/New_York', 'Tue 23:45 EST, 3 h ago'],
     ['more than a week away, with the date', NOW + 8 * DAY, 'Europe/Berlin', '10 Dec 08:45 CET, in 8 d'],
     ['next year, with the year', NOW + 40 * DAY, 'UTC', '11 Jan 2027 07:45 UTC, in 40 d'],
+    ['in a few seconds', NOW + 20_000, 'UTC', '07:45 UTC, in 20 s'],
+    ['a day boundary in the zone, not in UTC', NOW + 15 * HOUR + 30 * MINUTE, 'Europe/Paris', 'Thu 00:15 CET, in 15 h 30 min'],
+    ['a few minutes past, Paris', NOW - 12 * MINUTE, 'Europe/Paris', '08:33 CET, 12 min ago'],
   ])('writes a moment %s in local time with its zone and a countdown', (_, at, timeZone, text) => {
     expect(formatMoment(at, NOW, { timeZone })).toBe(text);
   });

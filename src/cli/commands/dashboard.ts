@@ -1,9 +1,16 @@
 import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../../dashboard/server.js';
-import { expectPositionals, flag, stringOption } from '../args.js';
+import { flag, stringOption, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { writeLine } from '../context.js';
 import { CommandFailedError, UsageError } from '../errors.js';
 import { withStore } from '../open-store.js';
+
+function portOf(args: ParsedArgs): number {
+  const portText = stringOption(args, 'port');
+  const port = portText === undefined ? DEFAULT_DASHBOARD_PORT : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port ${portText} is not a port number (0-65535).`, 'dashboard');
+  return port;
+}
 
 export const dashboard: Command = {
   name: 'dashboard',
@@ -18,11 +25,10 @@ export const dashboard: Command = {
     examples: ['opencode-multi-auth dashboard', 'opencode-multi-auth dashboard --port 8080 --no-browser'],
   },
   options: { port: { type: 'string' }, 'no-browser': { type: 'boolean' } },
+  positionals: { min: 0, max: 0 },
+  check: (args) => void portOf(args),
   async run(context, args) {
-    expectPositionals('dashboard', args, 0, 0);
-    const portText = stringOption(args, 'port');
-    const port = portText === undefined ? DEFAULT_DASHBOARD_PORT : Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port ${portText} is not a port number.`, 'dashboard');
+    const port = portOf(args);
     return withStore(context, async (store) => {
       const running = await startDashboard({ store, config: context.config, port, clock: context.clock, fetch: context.fetch }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') throw new CommandFailedError(`Port ${port} is in use (another dashboard?). Choose another with --port.`);

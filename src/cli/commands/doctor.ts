@@ -1,10 +1,10 @@
 import { AccountStore } from '../../store/account-store.js';
-import { expectPositionals, flag } from '../args.js';
+import { flag } from '../args.js';
 import type { Command } from '../command.js';
 import { writeJson, writeLine } from '../context.js';
-import { checkAccounts, checkConfig, checkFetchBypass, checkOpenCodeAuth, checkOpenCodeConfig, checkStore, checkUsageEndpoint, type Check } from '../doctor/checks.js';
-import { checkInterruptedRefreshes, checkLogFile, checkStorePermissions, checkTempFiles } from '../doctor/store-checks.js';
-import { paint } from '../render/colors.js';
+import { DOCTOR_CHECKS } from '../doctor/all-checks.js';
+import { createDoctorRun, type Check } from '../doctor/check.js';
+import { renderDoctor, verdictOf } from '../doctor/render.js';
 
 export const doctor: Command = {
   name: 'doctor',
@@ -12,44 +12,28 @@ export const doctor: Command = {
     brief: 'check the setup and say what to fix',
     usage: 'doctor [--json] [--offline]',
     summary:
-      "Checks the setup: the settings, the store's location, permissions and lock, whether OpenCode's config loads the " +
-      'plugin and has the "openai" auth record, which usage endpoint answers, and accounts needing attention, each with what to do.',
-    options: ['--offline       skip the usage endpoint check', '--json          print the checks as JSON'],
-    examples: ['opencode-multi-auth doctor'],
+      "Checks the setup: the settings; OpenCode's version; every OpenCode config (global, project-level " +
+      './opencode.json, OPENCODE_CONFIG_CONTENT) and whether the plugin it names can load (a file that exists and ' +
+      'exports the plugin; a package OpenCode installed or can install from npm); the "openai" auth record; the ' +
+      "store's location, permissions and lock; which usage endpoint answers; and accounts needing attention. " +
+      'Each finding says what to do. Writes nothing (except a token refresh the usage check needs).',
+    options: ['--offline       skip what needs the network (usage endpoint, npm registry)', '--json          print the checks as JSON'],
+    examples: ['opencode-multi-auth doctor', 'opencode-multi-auth doctor --offline'],
   },
   options: { json: { type: 'boolean' }, offline: { type: 'boolean' } },
+  positionals: { min: 0, max: 0 },
   async run(context, args) {
-    expectPositionals('doctor', args, 0, 0);
     const store = new AccountStore({ dir: context.config.storeDir, clock: context.clock });
-    const checks: Check[] = [checkConfig(context)];
+    const run = createDoctorRun(context, store, flag(args, 'offline'));
+    const checks: Check[] = [];
     try {
-      const storeResult = await checkStore(context, store);
-      checks.push(...storeResult.checks);
-      checks.push(checkStorePermissions(store));
-      const swept = checkTempFiles(store);
-      if (swept) checks.push(swept);
-      if (storeResult.data) checks.push(...(await checkInterruptedRefreshes(context, store)));
-      checks.push(await checkLogFile(context));
-      checks.push(await checkOpenCodeConfig(context));
-      checks.push(await checkOpenCodeAuth(context));
-      checks.push(checkFetchBypass(context));
-      if (!flag(args, 'offline')) checks.push(await checkUsageEndpoint(context, store, storeResult.data));
-      checks.push(...checkAccounts(context, store, storeResult.data));
+      for (const check of DOCTOR_CHECKS) checks.push(...(await check(run)));
     } finally {
       await store.close().catch(() => undefined);
     }
-    const healthy = checks.every((check) => check.level !== 'fail');
-    if (flag(args, 'json')) {
-      writeJson(context.stdout, { ok: healthy, checks });
-    } else {
-      const mark = { ok: paint(context.palette, 'ok', 'ok  '), warn: paint(context.palette, 'warn', 'warn'), fail: paint(context.palette, 'bad', 'FAIL') };
-      for (const check of checks) {
-        writeLine(context.stdout, `${mark[check.level]}  ${check.name}: ${check.message}`);
-        if (check.fix) writeLine(context.stdout, `      -> ${check.fix}`);
-      }
-      writeLine(context.stdout);
-      writeLine(context.stdout, healthy ? 'Everything needed is in place.' : 'Some checks failed; do what the -> lines say.');
-    }
-    return healthy ? 0 : 1;
+    const verdict = verdictOf(checks);
+    if (flag(args, 'json')) writeJson(context.stdout, { ok: verdict !== 'fail', verdict, checks });
+    else for (const line of renderDoctor(checks, context.palette, Math.min(context.width, 80))) writeLine(context.stdout, line);
+    return verdict === 'fail' ? 1 : 0;
   },
 };

@@ -1,4 +1,3 @@
-import { expectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { writeLine } from '../context.js';
 import { resolveAccount, withStore } from '../open-store.js';
@@ -12,15 +11,15 @@ function toggle(enabled: boolean): Command {
       brief: enabled ? 'let the plugin use accounts again' : 'keep the plugin from using accounts',
       usage: `${name} <alias>...`,
       summary: enabled
-        ? 'Lets the plugin use the accounts again.'
+        ? 'Lets the plugin use the accounts again. A cooldown stays; `clear` ends it.'
         : 'Keeps the plugin from using the accounts (they stay signed in; `enable` brings them back).',
-      examples: [`opencode-multi-auth ${name} work`],
+      examples: [enabled ? 'opencode-multi-auth enable work' : 'opencode-multi-auth disable work'],
     },
     options: {},
+    positionals: { min: 1, max: Infinity },
     async run(context, args) {
-      const aliases = expectPositionals(name, args, 1, Infinity);
       return withStore(context, async (store, data) => {
-        const accounts = aliases.map((alias) => resolveAccount(data, alias));
+        const accounts = args.positionals.map((alias) => resolveAccount(data, alias));
         await store.update((draft) => {
           for (const account of accounts) setEnabled(draft, account.id, enabled);
         });

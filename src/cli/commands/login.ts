@@ -1,12 +1,17 @@
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
-import { addSignedInAccount, type SignInOrigin } from '../../signin/add-signed-in-account.js';
+import { checkAlias } from '../../store/alias.js';
+import type { AccountStore } from '../../store/account-store.js';
+import { addSignedInAccount, aliasKeptNote, type SignInOrigin } from '../../signin/add-signed-in-account.js';
 import { startBrowserSignIn } from '../../signin/browser-flow.js';
+import { DEFAULT_CALLBACK_PORTS } from '../../signin/callback-server.js';
 import { startDeviceSignIn } from '../../signin/device-flow.js';
 import type { Grant } from '../../signin/grant.js';
-import { expectPositionals, flag } from '../args.js';
+import { flag, type ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { writeJson, writeLine, type CliContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { writeJson, writeLine, writeMessage, type CliContext } from '../context.js';
+import { CommandFailedError, UsageError } from '../errors.js';
 import { withStore } from '../open-store.js';
 import { ensureOpenCodeRecord } from '../opencode-record-step.js';
 
@@ -19,12 +24,12 @@ async function browserSignIn(context: CliContext, mode: { listen: boolean; openB
     ports: context.config.callbackPorts,
     listen: mode.listen,
     openBrowser: opener,
-    onIgnored: (reason) => writeLine(out, `The callback server ${reason}; still waiting for this sign-in.`),
+    onIgnored: (reason) => writeMessage(out, `The callback server ${reason}; still waiting for this sign-in.`),
   });
-  writeLine(out, opener ? 'Opening the browser to sign in. If it did not open, open this address:' : 'Open this address in a browser to sign in:');
-  writeLine(out);
-  writeLine(out, `  ${signIn.url}`);
-  writeLine(out);
+  writeMessage(out, opener ? 'Opening the browser to sign in. If it did not open, open this address:' : 'Open this address in a browser to sign in:');
+  writeMessage(out);
+  writeMessage(out, `  ${signIn.url}`);
+  writeMessage(out);
   const address = `http://localhost:${signIn.port}/auth/callback?code=...`;
   writeLine(
     out,
@@ -36,7 +41,7 @@ async function browserSignIn(context: CliContext, mode: { listen: boolean; openB
   const lines = readline.createInterface({ input: context.stdin, terminal: false });
   lines.on('line', (line) => {
     if (line.trim() === '') return;
-    signIn.submitPaste(line).catch((error: Error) => writeLine(out, error.message));
+    signIn.submitPaste(line).catch((error: Error) => writeMessage(out, error.message));
   });
   try {
     const grant = await signIn.waitForTokens();
@@ -51,24 +56,55 @@ async function browserSignIn(context: CliContext, mode: { listen: boolean; openB
 async function deviceSignIn(context: CliContext): Promise<{ grant: Grant; origin: SignInOrigin }> {
   const signIn = await startDeviceSignIn({ issuer: context.config.authIssuer, fetch: context.fetch });
   const out = context.stderr;
-  writeLine(out, `Open ${signIn.verificationUrl} on any device, sign in, and enter this code:`);
-  writeLine(out);
-  writeLine(out, `  ${context.palette.bold(signIn.userCode)}`);
-  writeLine(out);
-  writeLine(out, 'Waiting for the code to be approved (Ctrl-C to stop)...');
+  writeMessage(out, `Open ${signIn.verificationUrl} on any device, sign in, and enter this code:`);
+  writeMessage(out);
+  writeMessage(out, `  ${context.palette.bold(signIn.userCode)}`);
+  writeMessage(out);
+  writeMessage(out, 'Waiting for the code to be approved (Ctrl-C to stop)...');
   return { grant: await signIn.waitForTokens(), origin: 'device' };
+}
+
+/** The alias and sign-in mode a `login` command line asks for. Throws UsageError. Pure. */
+function loginPlan(args: ParsedArgs): { alias?: string; listen: boolean } {
+  const typed = args.positionals[0];
+  let alias: string | undefined;
+  if (typed !== undefined) {
+    const checked = checkAlias(typed);
+    if (!checked.ok) throw new UsageError(`Not a usable alias: ${checked.problem}.`, 'login');
+    alias = checked.alias;
+  }
+  if (flag(args, 'headless') && flag(args, 'paste')) throw new UsageError('--paste has no use with --headless.', 'login');
+  return { alias, listen: !flag(args, 'paste') };
+}
+
+/** The store's folder (or the nearest one that exists, where it will be created) must be writable. */
+async function assertWritable(store: AccountStore): Promise<void> {
+  let dir = store.dir;
+  for (;;) {
+    try {
+      await fs.access(dir, fsConstants.W_OK | fsConstants.X_OK);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && path.dirname(dir) !== dir) {
+        dir = path.dirname(dir);
+        continue;
+      }
+      throw new CommandFailedError(`Cannot save accounts in ${store.dir}: ${dir} is not writable (${code}). Nothing was signed in; fix the folder's permissions or set OPENCODE_MULTI_AUTH_STORE_DIR, then run the command again.`);
+    }
+  }
 }
 
 export const login: Command = {
   name: 'login',
   help: {
     brief: 'sign in to an account (browser, device code or paste)',
-    usage: 'login [alias] [--headless] [--json]',
+    usage: 'login [alias] [--headless] [--paste] [--json]',
     summary:
       'Signs in to a ChatGPT account and adds it (or, for an account already here, replaces its tokens and clears ' +
-      '"new sign-in needed"). Opens a browser with a callback on port 1455 (1457 when taken; the sign-in server ' +
-      'accepts no other); where the browser cannot reach this machine, paste the address it ends on. `--headless` ' +
-      'uses a device code instead. Also makes sure OpenCode has the "openai" record it needs to load the plugin.',
+      `"new sign-in needed"). Opens a browser with a callback on port ${DEFAULT_CALLBACK_PORTS[0]} (${DEFAULT_CALLBACK_PORTS.slice(1).join(', ')} when taken; ` +
+      'the sign-in server accepts no other); where the browser cannot reach this machine, paste the address it ends on. ' +
+      '`--headless` uses a device code instead. Also makes sure OpenCode has the "openai" record it needs to load the plugin.',
     options: [
       '--headless      sign in with a code typed on any device',
       '--paste         no callback server: paste the address the browser ends on',
@@ -83,14 +119,14 @@ export const login: Command = {
     paste: { type: 'boolean' },
     json: { type: 'boolean' },
   },
+  positionals: { min: 0, max: 1 },
+  check: (args) => void loginPlan(args),
   async run(context, args) {
-    const [alias] = expectPositionals('login', args, 0, 1);
-    if (alias !== undefined && !/^[\w.@+-]{1,64}$/.test(alias)) throw new UsageError(`"${alias}" is not a usable alias: use letters, digits and . _ - @ + (at most 64).`, 'login');
-    if (flag(args, 'headless') && flag(args, 'paste')) throw new UsageError('--paste has no use with --headless.', 'login');
-    const { grant, origin } = flag(args, 'headless')
-      ? await deviceSignIn(context)
-      : await browserSignIn(context, { listen: !flag(args, 'paste'), openBrowser: !flag(args, 'no-browser') });
+    const { alias, listen } = loginPlan(args);
     return withStore(context, async (store) => {
+      // The store was read above; make sure it can be written too, before the user spends a sign-in on it.
+      await assertWritable(store);
+      const { grant, origin } = flag(args, 'headless') ? await deviceSignIn(context) : await browserSignIn(context, { listen, openBrowser: !flag(args, 'no-browser') });
       const result = await addSignedInAccount(store, grant, { alias, origin, now: context.clock.now() });
       const account = result.account;
       const openCodeRecord = await ensureOpenCodeRecord(context, store, { quiet: flag(args, 'json') });
@@ -104,7 +140,10 @@ export const login: Command = {
       }
       const who = account.email ? `${account.email}${account.plan ? ` (${account.plan})` : ''}` : account.id;
       writeLine(context.stdout, result.created ? `Signed in as ${who}; added as ${context.palette.bold(account.alias)}.` : `Signed in as ${who}; updated ${context.palette.bold(account.alias)} with new tokens.`);
-      if (result.aliasTakenBy) writeLine(context.stderr, `The alias "${alias}" belongs to another account, so this one is "${account.alias}". Rename with \`opencode-multi-auth rename\`.`);
+      if (result.aliasTakenBy)
+        writeMessage(context.stderr, `The alias "${alias}" belongs to ${result.aliasTakenBy}, so this account is "${account.alias}" (the \`rename\` command changes it).`);
+      const kept = aliasKeptNote(result);
+      if (kept) writeMessage(context.stderr, kept);
       return 0;
     });
   },

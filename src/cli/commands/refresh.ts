@@ -1,8 +1,8 @@
 import { TokenKeeper } from '../../tokens/token-keeper.js';
 import { UsageRefreshQueue, type RefreshProgress } from '../../usage/refresh-queue.js';
-import { expectPositionals, flag } from '../args.js';
+import { flag } from '../args.js';
 import type { Command } from '../command.js';
-import { writeJson, writeLine, type CliContext } from '../context.js';
+import { writeJson, writeLine, writeMessage, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { resolveAccount, withStore } from '../open-store.js';
 import { renderProgressBar } from '../render/bar.js';
@@ -28,9 +28,12 @@ export const refresh: Command = {
     examples: ['opencode-multi-auth refresh --all', 'opencode-multi-auth refresh work personal'],
   },
   options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+  positionals: { min: 0, max: Infinity },
+  check(args) {
+    if (flag(args, 'all') && args.positionals.length > 0) throw new UsageError('Give aliases or --all, not both.', 'refresh');
+  },
   async run(context, args) {
-    const aliases = expectPositionals('refresh', args, 0, Infinity);
-    if (flag(args, 'all') && aliases.length > 0) throw new UsageError('Give aliases or --all, not both.', 'refresh');
+    const aliases = args.positionals;
     return withStore(context, async (store, data) => {
       const accounts = aliases.length > 0 ? aliases.map((alias) => resolveAccount(data, alias)) : data.accounts.filter((account) => account.enabled);
       if (accounts.length === 0) {
@@ -61,6 +64,8 @@ export const refresh: Command = {
           writeLine(context.stdout, `${alias}: ${progress.state}${progress.reason ? ` (${progress.reason})` : ''}`);
         }
       });
+      // Copied now: the store's view is updated in place as the refresh records what it learns.
+      const coolingBefore = accounts.filter((account) => (account.health.cooldownUntil ?? 0) > context.clock.now()).map((account) => ({ ...account }));
       const stop = () => queue.cancel();
       process.once('SIGINT', stop);
       let results: RefreshProgress[];
@@ -75,8 +80,11 @@ export const refresh: Command = {
           results: results.map((result) => ({ id: result.accountId, alias: aliasOf.get(result.accountId) ?? result.accountId, outcome: result.state, reason: result.reason ?? null })),
         });
       }
+      const now = context.clock.now();
+      const ended = coolingBefore.filter((account) => !((store.peek().accounts.find((after) => after.id === account.id)?.health.cooldownUntil ?? 0) > now));
+      if (!flag(args, 'json')) for (const account of ended) writeLine(context.stdout, `${account.alias}: cooldown ended (the usage shows headroom).`);
       const failed = results.filter((result) => result.state !== 'done');
-      if (failed.length > 0 && !flag(args, 'json')) writeLine(context.stderr, `${failed.length} of ${results.length} could not be refreshed; see \`opencode-multi-auth status\` for what to do.`);
+      if (failed.length > 0 && !flag(args, 'json')) writeMessage(context.stderr, `${failed.length} of ${results.length} could not be refreshed; see \`opencode-multi-auth status\` for what to do.`);
       return failed.length > 0 ? 1 : 0;
     });
   },

@@ -1,5 +1,5 @@
 import { removeAccount } from '../../store/mutations.js';
-import { expectPositionals, flag } from '../args.js';
+import { flag } from '../args.js';
 import type { Command } from '../command.js';
 import { writeLine } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -16,10 +16,11 @@ export const remove: Command = {
     examples: ['opencode-multi-auth remove old-work --yes'],
   },
   options: { yes: { type: 'boolean', short: 'y' } },
+  positionals: { min: 1, max: 1 },
   async run(context, args) {
-    const [alias] = expectPositionals('remove', args, 1, 1);
+    const alias = args.positionals[0]!;
     return withStore(context, async (store, data) => {
-      const account = resolveAccount(data, alias!);
+      const account = resolveAccount(data, alias);
       if (!flag(args, 'yes')) {
         if (!context.stdin.isTTY) throw new UsageError(`Not removing ${account.alias} without confirmation: no terminal to ask on. Add --yes.`, 'remove');
         const label = account.email ? `${account.alias} (${account.email})` : account.alias;

@@ -1,5 +1,6 @@
 import { parseDuration } from '../../config/duration.js';
-import { flag, stringOption, expectPositionals } from '../args.js';
+import { formatClock } from '../../time/format-time.js';
+import { flag, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { writeJson, writeLine, type CliContext } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -23,38 +24,46 @@ function statusCommand(name: 'status' | 'list'): Command {
         '--explain       also say where a new session would go now, and why',
         ...(name === 'status' ? ['--watch         redraw in place until Ctrl-C', '--interval D    how often --watch redraws (default 5s)'] : []),
       ],
-      examples: [`opencode-multi-auth ${name}`, ...(name === 'status' ? ['opencode-multi-auth status --watch --interval 10s'] : [])],
+      examples: name === 'status' ? ['opencode-multi-auth status', 'opencode-multi-auth status --watch --interval 10s'] : ['opencode-multi-auth list'],
     },
     options: {
       json: { type: 'boolean' },
       explain: { type: 'boolean' },
       ...(name === 'status' ? { watch: { type: 'boolean' as const }, interval: { type: 'string' as const } } : {}),
     },
-    async run(context, args) {
-      expectPositionals(name, args, 0, 0);
+    positionals: { min: 0, max: 0 },
+    check(args) {
       const watch = flag(args, 'watch');
       const intervalText = stringOption(args, 'interval');
       if (intervalText !== undefined && !watch) throw new UsageError('--interval only goes with --watch.', name);
       const intervalMs = intervalText === undefined ? 5_000 : parseDuration(intervalText);
       if (intervalMs === undefined || intervalMs < 500) throw new UsageError(`--interval ${intervalText} is not a duration of at least 500ms (e.g. 5s).`, name);
-      if (watch && flag(args, 'json')) throw new UsageError('--watch and --json do not go together; run `status --json` repeatedly instead.', name);
+      if (watch && flag(args, 'json')) throw new UsageError('--watch and --json do not go together; run `opencode-multi-auth status --json` repeatedly instead.', name);
+      if (flag(args, 'explain') && flag(args, 'json')) throw new UsageError('--explain prints text; leave out --json.', name);
+    },
+    async run(context, args) {
+      const watch = flag(args, 'watch');
       const explain = flag(args, 'explain');
-      if (explain && flag(args, 'json')) throw new UsageError('--explain prints text; leave out --json.', name);
-      return withStore(context, async (store, data) => {
-        if (flag(args, 'json')) {
-          writeJson(context.stdout, statusView(data, store.filePath, context.clock.now()));
-          return 0;
+      const intervalText = stringOption(args, 'interval');
+      const intervalMs = intervalText === undefined ? 5_000 : parseDuration(intervalText)!;
+      return withStore(
+        context,
+        async (store, data) => {
+          if (flag(args, 'json')) {
+            writeJson(context.stdout, statusView(data, store.filePath, context.clock.now()));
+            return 0;
+          }
+          const draw = (current: typeof data) => [
+            ...renderStatus(statusView(current, store.filePath, context.clock.now()), { palette: context.palette, width: context.width }),
+            ...(explain ? ['', ...renderRoutingExplanation(current, context.clock.now(), context.config, context.palette)] : []),
+          ];
+          if (!watch) {
+            for (const line of draw(data)) writeLine(context.stdout, line);
+            return 0;
+          }
+          return watchStatus(context, async () => draw(await store.reload()), intervalMs);
         }
-        const draw = (current: typeof data) => [
-          ...renderStatus(statusView(current, store.filePath, context.clock.now()), { palette: context.palette, width: context.width }),
-          ...(explain ? ['', ...renderRoutingExplanation(current, context.clock.now(), context.config, context.palette)] : []),
-        ];
-        if (!watch) {
-          for (const line of draw(data)) writeLine(context.stdout, line);
-          return 0;
-        }
-        return watchStatus(context, async () => draw(await store.reload()), intervalMs);
-      });
+      );
     },
   };
 }
@@ -72,9 +81,10 @@ async function watchStatus(context: CliContext, draw: () => Promise<string[]>, i
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    while (!stopped) {
+    // A reader that went away (`status --watch | head`) ends the watch.
+    while (!stopped && !context.stdout.destroyed) {
       const lines = await draw();
-      const header = context.palette.dim(`Every ${Math.round(intervalMs / 1000)}s, ${new Date(context.clock.now()).toLocaleTimeString()}. Ctrl-C to stop.`);
+      const header = context.palette.dim(`Every ${Math.round(intervalMs / 1000)}s, as of ${formatClock(context.clock.now(), context.clock.now())}. Ctrl-C to stop.`);
       const block = [header, ...lines];
       if (inPlace && previousLines > 0) context.stdout.write(`\u001b[${previousLines}A\u001b[J`);
       else if (!inPlace && previousLines > 0) writeLine(context.stdout);

@@ -1,6 +1,6 @@
 import type { Account, Pin } from '../../store/schema.js';
 import type { Tone } from './colors.js';
-import { formatClock } from './time.js';
+import { formatMoment } from '../../time/format-time.js';
 
 export const ACCOUNT_STATES = ['active', 'cooling-down', 'relogin-required', 'workspace-deactivated', 'disabled'] as const;
 export type AccountStateKind = (typeof ACCOUNT_STATES)[number];
@@ -28,16 +28,16 @@ export function accountState(account: Account, pin: Pin | undefined, now: number
   return { kind: 'active', pinned };
 }
 
-/** The short label for the state column: `active`, `cooling until 14:32`, `sign-in needed`, `disabled`, plus `, pinned`. */
-export function stateLabel(state: AccountState, now: number, offsetMinutes?: number): { text: string; tone: Tone } {
+/** The short label for the state column: `active`, `cooling down`, `sign-in needed`, `disabled`, plus `, pinned`. Until when goes in the advice line. */
+export function stateLabel(state: AccountState): { text: string; tone: Tone } {
   const pinned = state.pinned ? ', pinned' : '';
   switch (state.kind) {
     case 'active':
       return { text: `active${pinned}`, tone: 'ok' };
     case 'cooling-down':
-      return { text: `cooling until ${formatClock(state.until!, now, offsetMinutes)}${pinned}`, tone: 'warn' };
+      return { text: `cooling down${pinned}`, tone: 'warn' };
     case 'workspace-deactivated':
-      return { text: `workspace off until ${formatClock(state.until!, now, offsetMinutes)}${pinned}`, tone: 'warn' };
+      return { text: `workspace off${pinned}`, tone: 'warn' };
     case 'relogin-required':
       return { text: `sign-in needed${pinned}`, tone: 'bad' };
     case 'disabled':
@@ -45,17 +45,23 @@ export function stateLabel(state: AccountState, now: number, offsetMinutes?: num
   }
 }
 
-/** What the user should do about an account, or undefined when nothing is needed. */
-export function attentionAdvice(account: Account, state: AccountState): string | undefined {
+/** What the user should do about an account (or what it waits for), or undefined when nothing is needed. */
+export function attentionAdvice(account: Account, state: AccountState, now: number, timeZone?: string): string | undefined {
   switch (state.kind) {
     case 'relogin-required':
       return `new sign-in needed (${state.reason ?? 'refresh failed'}): run \`opencode-multi-auth login ${account.alias}\``;
     case 'disabled':
       return undefined;
     case 'workspace-deactivated':
-      return `the ChatGPT workspace is deactivated; it is retried later, or run \`opencode-multi-auth disable ${account.alias}\``;
+      return (
+        `the ChatGPT workspace is deactivated; retried at ${formatMoment(state.until!, now, { timeZone })}, ` +
+        `or run \`opencode-multi-auth disable ${account.alias}\``
+      );
     case 'cooling-down':
-      return state.reason ? `cooling down (${state.reason}); it comes back on its own` : undefined;
+      return (
+        `cooling down${state.reason ? ` (${state.reason})` : ''} until ${formatMoment(state.until!, now, { timeZone })}; ` +
+        `it comes back on its own, or run \`opencode-multi-auth clear ${account.alias}\``
+      );
     default:
       return undefined;
   }

@@ -4,26 +4,26 @@ import { paint, type Palette } from './colors.js';
 import { stateLabel } from './account-state.js';
 import { renderTable } from './table.js';
 import { visibleWidth, wrap } from './text-width.js';
-import { formatClock, formatRelative } from './time.js';
+import { formatCountdown, formatMoment } from '../../time/format-time.js';
 
 export interface StatusRenderOptions {
   palette: Palette;
   width: number;
-  /** Fixes the time zone (tests); default the machine's. */
-  offsetMinutes?: number;
+  /** Fixes the time zone (an IANA name, for tests); default the machine's. */
+  timeZone?: string;
 }
 
 function usageCell(label: string, window: AccountJson['usage']['fiveHour'], now: number, options: StatusRenderOptions): string {
   const bar = renderUsageBar(window?.usedPercent, 10);
   const tone = window === null ? 'muted' : window.usedPercent >= 100 ? 'bad' : window.usedPercent >= 80 ? 'warn' : 'ok';
-  const resets = window?.resetsAt != null ? ` resets ${formatClock(window.resetsAt, now, options.offsetMinutes)}` : '';
+  const resets = window?.resetsAt != null ? ` resets ${formatMoment(window.resetsAt, now, { timeZone: options.timeZone })}` : '';
   return `${label} ${paint(options.palette, tone, bar)}${options.palette.dim(resets)}`;
 }
 
 /** A limit family under its account: its name, its own bars, and how long its models are out. */
 function familyLines(family: FamilyJson, now: number, options: StatusRenderOptions): string[] {
   const { palette } = options;
-  const out = family.outUntil !== null ? paint(palette, 'warn', ` out until ${formatClock(family.outUntil, now, options.offsetMinutes)}`) : '';
+  const out = family.outUntil !== null ? paint(palette, 'warn', ` out until ${formatMoment(family.outUntil, now, { timeZone: options.timeZone })}`) : '';
   const head = `  ${palette.dim('└')} ${family.limitName ?? family.id}${out}`;
   const bars = [
     family.fiveHour ? usageCell('5h', family.fiveHour, now, options) : '',
@@ -51,17 +51,13 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
     return ['No accounts yet.', 'Add one with `opencode-multi-auth login`, or import one with `opencode-multi-auth import codex`.'];
   }
   const rows = view.accounts.map((account) => {
-    const state = stateLabel(
-      { kind: account.state, pinned: account.pinned, until: account.until ?? undefined, reason: account.reason ?? undefined },
-      view.now,
-      options.offsetMinutes,
-    );
+    const state = stateLabel({ kind: account.state, pinned: account.pinned, until: account.until ?? undefined, reason: account.reason ?? undefined });
     return [
       palette.bold(account.alias),
       account.email ?? '-',
       planCell(account),
       paint(palette, state.tone, state.text),
-      account.lastUsedAt === null ? 'never' : formatRelative(account.lastUsedAt, view.now),
+      account.lastUsedAt === null ? 'never' : formatCountdown(account.lastUsedAt, view.now),
     ];
   });
   const table = renderTable(
@@ -91,13 +87,13 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
     else for (const cell of cells) lines.push(`  ${cell}`);
     const notes: string[] = [];
     if (account.limitReached) {
-      const until = account.limitReached.until !== null ? ` until ${formatClock(account.limitReached.until, view.now, options.offsetMinutes)}` : '';
+      const until = account.limitReached.until !== null ? ` until ${formatMoment(account.limitReached.until, view.now, { timeZone: options.timeZone })}` : '';
       notes.push(paint(palette, 'warn', `limit reached${account.limitReached.reason ? ` (${account.limitReached.reason})` : ''}${until}`));
     }
     if (account.credits) notes.push(palette.dim(`credits: ${account.credits.unlimited ? 'unlimited' : (account.credits.balance ?? 'yes')}`));
     if (notes.length > 0) lines.push(`  ${notes.join('   ')}`);
     if (account.lastError) {
-      const line = `last error ${formatRelative(account.lastError.at, view.now)}: ${account.lastError.message}`;
+      const line = `last error ${formatCountdown(account.lastError.at, view.now)}: ${account.lastError.message}`;
       wrap(line, options.width - 4).forEach((part, index) => lines.push(`${index === 0 ? '  ' : '    '}${palette.dim(part)}`));
     }
     for (const family of account.usage.families) lines.push(...familyLines(family, view.now, options));
