@@ -96,7 +96,7 @@ function readErrorFacts(body: string): ErrorFacts | undefined {
 }
 
 /** `retry-after-ms`, else `retry-after` in seconds or as an HTTP date. */
-export function readRetryAfterMs(headers: Headers, now: number): number | undefined {
+function readRetryAfterMs(headers: Headers, now: number): number | undefined {
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const value = headers.get('retry-after');
@@ -116,7 +116,7 @@ function isChallenge(headers: Headers, body: string): boolean {
 const MODEL_UNSUPPORTED = /model.*(not supported|does not exist|not available|unsupported)|unsupported model/i;
 
 /** The backend's words for a request that reached a residency-locked or FedRAMP workspace from the wrong region (PROTOCOL.md §8). */
-export const WORKSPACE_REGION = /not authorized in this region/i;
+const WORKSPACE_REGION = /not authorized in this region/i;
 
 /**
  * Classifies a reply by status, headers and (for errors) body. Pure: the request path acts on the

@@ -49,7 +49,7 @@ const HOUR = 60 * MINUTE;
  * The cooldown reason of a burst limit. Not worded as a "rate limit": OpenCode retries any error
  * whose message says so, even one it would otherwise give up on.
  */
-export const BURST_COOLDOWN_REASON = 'briefly throttled (burst)';
+const BURST_COOLDOWN_REASON = 'briefly throttled (burst)';
 
 /** A quota reset further out than this is not believed (a bad clock or a bad reply); the usage refresher corrects it. */
 export const QUOTA_HORIZON_MS = 8 * 24 * HOUR;

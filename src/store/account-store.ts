@@ -250,13 +250,14 @@ export class AccountStore {
           const fresh = await this.#readFresh();
           for (const deferred of batch) this.#apply(deferred, fresh);
           let next = fresh;
-          let mutateError: unknown;
+          // Boxed, so whatever the mutation threw (even `undefined`) is rethrown as it was.
+          let mutateFailure: { error: unknown } | undefined;
           if (mutate) {
             const before = structuredClone(fresh);
             try {
               mutate(fresh);
             } catch (error) {
-              mutateError = error;
+              mutateFailure = { error };
               next = before;
             }
           }
@@ -280,7 +281,7 @@ export class AccountStore {
           this.#loaded = true;
           this.#rebuildView();
           if (performance.now() - this.#lastGoodSavedAt > LAST_GOOD_INTERVAL_MS) await this.#saveLastGood(text);
-          if (mutateError !== undefined) throw mutateError;
+          if (mutateFailure) throw mutateFailure.error;
           return this.#view;
         } finally {
           if (!written) {

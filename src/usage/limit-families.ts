@@ -25,7 +25,7 @@ export function normalizeLimitId(name: string): string {
 }
 
 /** Whether a (normalized) limit id is the account-wide limit. */
-export function isAccountWideLimit(limitId: string): boolean {
+function isAccountWideLimit(limitId: string): boolean {
   return ACCOUNT_WIDE_LIMITS.has(limitId);
 }
 
@@ -48,7 +48,7 @@ export interface ModelFamily {
 }
 
 /** A family's display name, as seen on any account. */
-export function familyLimitName(data: StoreData, familyId: string): string | undefined {
+function familyLimitName(data: StoreData, familyId: string): string | undefined {
   for (const account of data.accounts) {
     const name = account.usage.additional?.[familyId]?.limitName;
     if (name) return name;

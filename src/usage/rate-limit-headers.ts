@@ -32,7 +32,7 @@ export interface UsageObservation extends WindowPair {
 }
 
 /** The header family of the unnamed slots (`x-codex-primary-*`); every other `x-<name>-primary-*` family goes to `additional`. */
-export const MAIN_FAMILY = 'codex';
+const MAIN_FAMILY = 'codex';
 
 const WINDOW_HEADER = /^x-(.+)-(primary|secondary)-(used-percent|window-minutes|reset-at|reset-after-seconds)$/;
 

@@ -23,8 +23,8 @@ export type RefreshReason =
   | 'catalog';
 
 /** How close to the pause threshold counts as "near" (percentage points). */
-export const NEAR_THRESHOLD_POINTS = 10;
-export const ACTIVE_WITHIN_MS = 60 * 60_000;
+const NEAR_THRESHOLD_POINTS = 10;
+const ACTIVE_WITHIN_MS = 60 * 60_000;
 
 function snapshots(account: Account): WindowSnapshot[] {
   return WINDOW_KINDS.map((kind) => account.usage[kind]).filter((snapshot): snapshot is WindowSnapshot => snapshot !== undefined);

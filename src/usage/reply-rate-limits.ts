@@ -4,7 +4,7 @@ import { snapshotsFromHeaders } from './rate-limit-headers.js';
 import { learnModelFamily, recordObservation } from './usage-mutations.js';
 
 /** Unchanged rate-limit headers are recorded again after this long, so their snapshot stays fresh. */
-export const RATE_LIMIT_REFRESH_MS = 60_000;
+const RATE_LIMIT_REFRESH_MS = 60_000;
 
 /**
  * The headers that change when a reply's limits do. Named family headers are left out on purpose:

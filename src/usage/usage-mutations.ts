@@ -12,14 +12,14 @@ import type { UsageObservation } from './rate-limit-headers.js';
 const isNewer = (incoming: number | undefined, stored: number | undefined): boolean =>
   stored === undefined || (incoming !== undefined && incoming > stored);
 
-export function recordCredits(data: StoreData, accountId: string, credits: Credits): void {
+function recordCredits(data: StoreData, accountId: string, credits: Credits): void {
   const account = findAccount(data, accountId);
   if (!account) return;
   if (!isNewer(credits.observedAt, account.usage.credits?.observedAt)) return;
   account.usage.credits = { ...credits };
 }
 
-export function recordAdditionalSnapshot(
+function recordAdditionalSnapshot(
   data: StoreData,
   accountId: string,
   name: string,
@@ -35,7 +35,7 @@ export function recordAdditionalSnapshot(
 }
 
 /** The newer report of the usage endpoint's "can serve" flags wins, including one saying the block is over. */
-export function recordLimitFlag(data: StoreData, accountId: string, flag: LimitFlag): void {
+function recordLimitFlag(data: StoreData, accountId: string, flag: LimitFlag): void {
   const account = findAccount(data, accountId);
   if (!account) return;
   if (account.usage.limit && account.usage.limit.observedAt >= flag.observedAt) return;
@@ -84,7 +84,7 @@ export function recordObservation(data: StoreData, accountId: string, observatio
   }
 }
 
-export function recordFamilyName(data: StoreData, accountId: string, familyId: string, limitName: string): void {
+function recordFamilyName(data: StoreData, accountId: string, familyId: string, limitName: string): void {
   const account = findAccount(data, accountId);
   if (!account) return;
   const family = ((account.usage.additional ??= {})[familyId] ??= {});

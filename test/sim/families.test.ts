@@ -5,7 +5,7 @@ import { getUsage, postResponses, responsesBody } from './client.js';
 
 let sim: Simulator;
 afterEach(async () => {
-  await sim?.close();
+  await (sim as Simulator | undefined)?.close(); // unset when a test failed before starting one
 });
 
 const SPARK = 'gpt-5.3-codex-spark';

@@ -4,12 +4,12 @@ import { WINDOW_LENGTH_MS, type AccountQuota, type WindowName } from './quota.js
 
 /** How an account's quota is put on the wire: usage replies and `x-codex-*` headers. */
 
-export function windowMinutes(name: WindowName): number {
+function windowMinutes(name: WindowName): number {
   return WINDOW_LENGTH_MS[name] / 60_000;
 }
 
 /** A window as the usage routes report it. */
-export function quotaWindowReply(quota: AccountQuota, name: WindowName, now: number) {
+function quotaWindowReply(quota: AccountQuota, name: WindowName, now: number) {
   const window = quota.window(name);
   return {
     used_percent: window.usedPercent,
@@ -17,11 +17,6 @@ export function quotaWindowReply(quota: AccountQuota, name: WindowName, now: num
     reset_after_seconds: Math.max(0, Math.ceil((window.resetsAt - now) / 1000)),
     reset_at: Math.ceil(window.resetsAt / 1000),
   };
-}
-
-/** A window of the account-wide limit as the usage routes report it. */
-export function usageWindowReply(account: SimAccount, name: WindowName, now: number) {
-  return quotaWindowReply(account.quota, name, now);
 }
 
 /**

@@ -4,7 +4,7 @@ import { deltaText, parseSse, postResponses, responsesBody } from './client.js';
 
 let sim: Simulator;
 afterEach(async () => {
-  await sim?.close();
+  await (sim as Simulator | undefined)?.close(); // unset when a test failed before starting one
 });
 
 const FULL_SEQUENCE = [

@@ -6,7 +6,7 @@ import { getUsage } from './client.js';
 
 let sim: Simulator;
 afterEach(async () => {
-  await sim?.close();
+  await (sim as Simulator | undefined)?.close(); // unset when a test failed before starting one
 });
 
 function windowsByKind(reply: ReturnType<typeof UsageReplySchema.parse>) {
