@@ -33,7 +33,7 @@ export const MESSAGE_WIDTH = 80;
  */
 export function writeMessage(stream: Writable, text = ''): void {
   const lines = text.split('\n').flatMap((line) => {
-    if ([...line].length <= MESSAGE_WIDTH) return [line];
+    if (Array.from(line).length <= MESSAGE_WIDTH) return [line];
     const indent = /^\s*/.exec(line)![0];
     return wrap(line.trimStart(), MESSAGE_WIDTH - indent.length).map((part) => indent + part);
   });

@@ -26,9 +26,7 @@ export { DEFAULT_SIM_FAMILY } from './families.js';
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const clock = createSimClock(options.startTime ?? Date.now(), options.freezeClock ?? false);
   const shutdown = new AbortController();
-  let state: SimState | undefined;
-
-  const server = createServer(createRequestListener(() => state!));
+  const server = createServer(createRequestListener(() => state));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -43,7 +41,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const accounts: SimState['accounts'] = new Map();
   const counters = new CounterBook();
   const signIn = new SignInBook();
-  state = {
+  const state: SimState = {
     clock,
     issuer: url,
     accounts,
@@ -51,7 +49,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       clock,
       options.accessTokenLifetimeSeconds ?? 3600,
       url,
-      (accountId) => requireAccount(state!, accountId).identity,
+      (accountId) => requireAccount(state, accountId).identity,
     ),
     faults: new FaultTable(),
     counters,
