@@ -39,10 +39,3 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
 export function flag(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
 }
-
-/** Checks the number of positionals; extra or missing ones are a usage error. */
-export function expectPositionals(command: string, args: ParsedArgs, min: number, max: number): string[] {
-  if (args.positionals.length < min) throw new UsageError(`Missing argument${min - args.positionals.length > 1 ? 's' : ''}.`, command);
-  if (args.positionals.length > max) throw new UsageError(`Unexpected argument: ${args.positionals[max]}.`, command);
-  return args.positionals;
-}

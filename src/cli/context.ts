@@ -25,7 +25,7 @@ export function writeLine(stream: Writable, text = ''): void {
 }
 
 /** Messages (stderr) are wrapped at this width, the README's promise. */
-export const MESSAGE_WIDTH = 80;
+const MESSAGE_WIDTH = 80;
 
 /**
  * Writes a message, each of its lines wrapped at spaces to {@link MESSAGE_WIDTH} columns with its

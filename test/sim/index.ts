@@ -14,7 +14,6 @@ import type { SimAccountSpec, Simulator, SimulatorOptions } from './types.js';
 
 export type * from './types.js';
 export { greeting } from './response-stream.js';
-export { CLIENT_ID, REGISTERED_REDIRECT_PORTS } from './routes-oauth.js';
 export { WORKSPACE_REGION_MESSAGE } from './backend-auth.js';
 export { DEFAULT_SIM_CATALOG } from './catalog.js';
 export { DEFAULT_SIM_FAMILY } from './families.js';

@@ -14,7 +14,7 @@ export const REGISTERED_REDIRECT_PORTS: readonly number[] = [1455, 1457];
  * Whether `redirect` is a registered redirect URI: exactly `http://localhost:<port>/auth/callback`
  * with an allowed port. Not 127.0.0.1, not another path: the issuer matches the string.
  */
-export function isRegisteredRedirect(redirect: string, ports: readonly number[]): boolean {
+function isRegisteredRedirect(redirect: string, ports: readonly number[]): boolean {
   return ports.some((port) => redirect === `http://localhost:${port}/auth/callback`);
 }
 
