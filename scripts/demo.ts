@@ -18,7 +18,7 @@ const MODEL = 'openai/gpt-5.4';
 const WIDTH = 80;
 const MINUTE = 60_000;
 
-const useColor = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
 const bold = paint('1');
 const dim = paint('2');
@@ -95,6 +95,7 @@ function heading(text: string): void {
 }
 
 function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex -- ANSI escape sequences begin with ESC (0x1b)
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 }
 

@@ -10,7 +10,7 @@ export interface ParsedArgs {
 }
 
 /** Options every command takes. */
-export const COMMON_OPTIONS = {
+const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpec;
 
@@ -18,7 +18,7 @@ export const COMMON_OPTIONS = {
 export function parseCommandArgs(command: string, argv: string[], options: OptionSpec): ParsedArgs {
   try {
     const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
-    return { values: values as ParsedArgs['values'], positionals };
+    return { values, positionals };
   } catch (error) {
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
     const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
@@ -38,11 +38,4 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
 
 export function flag(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
-}
-
-/** Checks the number of positionals; extra or missing ones are a usage error. */
-export function expectPositionals(command: string, args: ParsedArgs, min: number, max: number): string[] {
-  if (args.positionals.length < min) throw new UsageError(`Missing argument${min - args.positionals.length > 1 ? 's' : ''}.`, command);
-  if (args.positionals.length > max) throw new UsageError(`Unexpected argument: ${args.positionals[max]}.`, command);
-  return args.positionals;
 }

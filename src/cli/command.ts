@@ -31,6 +31,5 @@ export function renderHelp(name: string, help: CommandHelp): string {
   if (help.options?.length) lines.push('', 'Options:', ...help.options.map((line) => `  ${line}`));
   lines.push('  -h, --help      show this help', '', help.examples.length > 1 ? 'Examples:' : 'Example:');
   lines.push(...help.examples.map((example) => `  ${example}`));
-  void name;
   return `${lines.join('\n')}\n`;
 }

@@ -25,7 +25,7 @@ export function writeLine(stream: Writable, text = ''): void {
 }
 
 /** Messages (stderr) are wrapped at this width, the README's promise. */
-export const MESSAGE_WIDTH = 80;
+const MESSAGE_WIDTH = 80;
 
 /**
  * Writes a message, each of its lines wrapped at spaces to {@link MESSAGE_WIDTH} columns with its
@@ -33,7 +33,7 @@ export const MESSAGE_WIDTH = 80;
  */
 export function writeMessage(stream: Writable, text = ''): void {
   const lines = text.split('\n').flatMap((line) => {
-    if ([...line].length <= MESSAGE_WIDTH) return [line];
+    if (Array.from(line).length <= MESSAGE_WIDTH) return [line];
     const indent = /^\s*/.exec(line)![0];
     return wrap(line.trimStart(), MESSAGE_WIDTH - indent.length).map((part) => indent + part);
   });

@@ -5,7 +5,7 @@ import { ACCOUNT_STATES } from './render/account-state.js';
  * The shapes `--json` prints. They are the contract for scripts: never a token, times in epoch ms.
  */
 
-export const WindowJsonSchema = z.object({
+const WindowJsonSchema = z.object({
   usedPercent: z.number(),
   resetsAt: z.number().nullable(),
   observedAt: z.number().nullable(),
@@ -79,9 +79,7 @@ export const RefreshJsonSchema = z.object({
     }),
   ),
 });
-export type RefreshJson = z.infer<typeof RefreshJsonSchema>;
-
-export const DOCTOR_LEVELS = ['ok', 'warn', 'fail'] as const;
+const DOCTOR_LEVELS = ['ok', 'warn', 'fail'] as const;
 
 export const DoctorJsonSchema = z.object({
   /** No check failed. */

@@ -10,12 +10,12 @@ export type CommandLine =
   | { kind: 'command-help'; command: Command }
   | { kind: 'run'; command: Command; args: ParsedArgs };
 
-export function findCommand(name: string): Command | undefined {
+function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);
 }
 
 /** `Unknown command "lst". Did you mean list?` plus the list of commands. */
-export function unknownCommandMessage(name: string): string {
+function unknownCommandMessage(name: string): string {
   const guess = closestMatch(name, COMMANDS.map((command) => command.name));
   return `Unknown command "${name}".${guess ? ` Did you mean ${guess}?` : ''} Commands: ${COMMANDS.map((command) => command.name).join(', ')}.`;
 }

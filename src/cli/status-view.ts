@@ -45,7 +45,7 @@ function creditsJson(account: Account): AccountJson['credits'] {
   return { hasCredits: credits.hasCredits ?? false, unlimited: credits.unlimited ?? false, balance: credits.balance ?? null };
 }
 
-export function accountJson(account: Account, data: StoreData, now: number): AccountJson {
+function accountJson(account: Account, data: StoreData, now: number): AccountJson {
   const state = accountState(account, data.pin, now);
   const routing = readAccountRouting(account.tokens);
   return {

@@ -71,7 +71,7 @@ const TOKEN_TROUBLE_COOLDOWN_MS = 60_000;
 
 function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void> {
   // An abort listener added to an already aborted signal never fires.
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal?.aborted) return Promise.reject(signal.reason as Error);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(done, ms);
@@ -81,7 +81,7 @@ function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void
     }
     function aborted() {
       clearTimeout(timer);
-      reject(signal?.reason);
+      reject(signal?.reason as Error);
     }
     signal?.addEventListener('abort', aborted, { once: true });
   });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { closestMatch } from '../text/closest-match.js';
 import { parseDuration } from './duration.js';
 
-export const ENV_PREFIX = 'OPENCODE_MULTI_AUTH_';
+const ENV_PREFIX = 'OPENCODE_MULTI_AUTH_';
 
 export const STRATEGIES = ['pace', 'sticky', 'round-robin', 'least-used'] as const;
 export type Strategy = (typeof STRATEGIES)[number];

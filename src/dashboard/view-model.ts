@@ -14,7 +14,7 @@ import { HISTORY_SPAN_MS, type HistoryPoint } from './usage-history.js';
  * tokens never reach the page, because nothing here copies an object it did not build.
  */
 
-export const SOURCE_LABELS: Record<SnapshotSource, string> = {
+const SOURCE_LABELS: Record<SnapshotSource, string> = {
   'usage-endpoint': 'usage endpoint',
   'response-headers': 'reply headers',
   probe: 'probe',
@@ -113,7 +113,7 @@ export interface ViewInputs {
 }
 
 /** A finished refresh is shown this long, then the card goes quiet (a failure also stays as the last error). */
-export const REFRESH_RESULT_SHOWN_MS = 60_000;
+const REFRESH_RESULT_SHOWN_MS = 60_000;
 
 const STATE_OF: Record<Exclusion['kind'], { kind: StateKind; label: string; tone: Tone }> = {
   disabled: { kind: 'disabled', label: 'disabled', tone: 'muted' },
@@ -147,7 +147,7 @@ export function windowView(snapshot: WindowSnapshot | undefined, now: number, st
   };
 }
 
-export function familyViews(account: Account, now: number, staleAfterMs: number): FamilyView[] {
+function familyViews(account: Account, now: number, staleAfterMs: number): FamilyView[] {
   const ids = new Set([...Object.keys(account.usage.additional ?? {}), ...Object.keys(account.health.familyCooldowns ?? {})]);
   return [...ids].sort().map((id) => {
     const family = account.usage.additional?.[id];
@@ -164,7 +164,7 @@ export function familyViews(account: Account, now: number, staleAfterMs: number)
 }
 
 /** The account's state and every reason it cannot serve, most fundamental first. */
-export function stateView(account: Account, context: EligibilityContext): AccountView['state'] {
+function stateView(account: Account, context: EligibilityContext): AccountView['state'] {
   const exclusions = exclusionsOf(account, context);
   const first = exclusions[0];
   const state = first ? STATE_OF[first.kind] : STATE_OF['already-tried'];
@@ -216,7 +216,7 @@ function creditsView(account: Account): AccountView['credits'] {
   return { hasCredits: credits.hasCredits ?? false, unlimited: credits.unlimited ?? false, balance: credits.balance ?? null };
 }
 
-export function accountView(account: Account, data: StoreData, inputs: ViewInputs): AccountView {
+function accountView(account: Account, data: StoreData, inputs: ViewInputs): AccountView {
   const { now } = inputs;
   const context: EligibilityContext = { now, ...inputs.eligibility };
   const pin = data.pin;

@@ -49,7 +49,7 @@ export async function importCodexAuth(store: AccountStore, options: ImportCodexO
     { alias: options.alias, origin: 'import-codex', now: options.now, chatgptAccountId: tokens.account_id, source: filePath },
   );
   // When the tokens were issued decides whether they may replace stored ones: never the time of the import.
-  const lastRefresh = Date.parse(String(parsed.data.last_refresh ?? ''));
+  const lastRefresh = Date.parse(parsed.data.last_refresh ?? '');
   const fileTime = await fileModifiedAt(filePath, options.now);
   account.tokens.obtainedAt = tokenIssuedAt(tokens.access_token, Number.isFinite(lastRefresh) ? Math.min(lastRefresh, options.now) : fileTime);
   const stored = await storeImportedAccount(store, account, { alias: options.alias, force: options.force });

@@ -40,14 +40,14 @@ export function tokenIssuedAt(accessToken: string, fallback: number): number {
  */
 export type TokenDecision = 'new' | 'same' | 'newer' | 'older';
 
-export function decideTokens(stored: Account | undefined, incoming: Account): TokenDecision {
+function decideTokens(stored: Account | undefined, incoming: Account): TokenDecision {
   if (!stored) return 'new';
   if (stored.tokens.refreshToken === incoming.tokens.refreshToken) return 'same';
   return incoming.tokens.obtainedAt > stored.tokens.obtainedAt ? 'newer' : 'older';
 }
 
 /** Applies an import to `data` (the store's merge rules); `force` lets older tokens replace newer ones. Pure. */
-export function applyImport(data: StoreData, account: Account, options: { alias?: string; force?: boolean }): Omit<ImportResult, 'warning' | 'account'> {
+function applyImport(data: StoreData, account: Account, options: { alias?: string; force?: boolean }): Omit<ImportResult, 'warning' | 'account'> {
   const existing = findAccount(data, account.id);
   const decision = decideTokens(existing, account);
   if (decision === 'older' && !options.force) throw new OlderTokensError(existing!.alias, account.tokens.obtainedAt, existing!.tokens.obtainedAt);

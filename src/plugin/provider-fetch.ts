@@ -21,13 +21,13 @@ async function readBodyText(input: RequestInfo | URL, init: RequestInit | undefi
   const body = init?.body ?? undefined;
   if (typeof body === 'string') return body;
   if (body instanceof Uint8Array || body instanceof ArrayBuffer) return new TextDecoder().decode(body);
-  if (body !== undefined && body !== null) return new Response(body).text();
+  if (body !== undefined) return new Response(body).text();
   if (input instanceof Request) return input.text();
   return undefined;
 }
 
 /** OpenCode's session-title request (no tools, fixed instructions): an error there is never shown to the user. */
-export function isTitleRequest(body: Record<string, unknown>): boolean {
+function isTitleRequest(body: Record<string, unknown>): boolean {
   return typeof body.instructions === 'string' && body.instructions.startsWith('You are a title generator');
 }
 
@@ -53,10 +53,10 @@ export function createProviderFetch(readiness: () => Promise<Readiness>, notice?
     if (!body) {
       return errorResponse(400, { message: 'The model request body is not a JSON object.', type: 'invalid_request_error', code: 'invalid_body' });
     }
-    const shown = isTitleRequest(body as Record<string, unknown>) ? undefined : notice?.();
+    const shown = isTitleRequest(body) ? undefined : notice?.();
     if (shown) return shown;
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     return state.send({ body, headers: mergedHeaders(input, init), signal });
   };
-  return providerFetch as typeof fetch;
+  return providerFetch;
 }

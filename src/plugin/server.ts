@@ -1,4 +1,4 @@
-import type { Hooks, PluginInput, PluginOptions } from '@opencode-ai/plugin';
+import type { Hooks, PluginInput } from '@opencode-ai/plugin';
 import { CODEX_MODELS } from '../models/codex-models.js';
 import { parseModelEdits } from '../models/model-edits.js';
 import { specsFromCatalogs } from '../models/catalog-models.js';
@@ -13,17 +13,17 @@ import { PluginRuntime } from './plugin-runtime.js';
  * The plugin's hooks. OpenCode calls the `openai` auth loader only when its auth.json has an
  * `openai` record; the loader hands back our fetch, which replaces the built-in one.
  */
-export async function server(input: PluginInput, options?: PluginOptions): Promise<Hooks> {
+export function server(input: PluginInput): Promise<Hooks> {
   try {
-    return buildHooks(input, options);
+    return Promise.resolve(buildHooks(input));
   } catch (error) {
     // The plugin must never take OpenCode down: without us, OpenCode still runs with its own providers.
     console.error(`opencode-multi-auth-codex could not start and stands aside: ${error instanceof Error ? error.message : String(error)}`);
-    return {};
+    return Promise.resolve({});
   }
 }
 
-function buildHooks(input: PluginInput, _options?: PluginOptions): Hooks {
+function buildHooks(input: PluginInput): Hooks {
   const runtime = new PluginRuntime({ toastClient: input.client });
   const providerFetch = createProviderFetch(
     () => runtime.readiness(),
@@ -43,13 +43,13 @@ function buildHooks(input: PluginInput, _options?: PluginOptions): Hooks {
     },
     auth: {
       provider: 'openai',
-      async loader() {
+      loader() {
         runtime.startBackgroundWork();
         // Said once per start, where a user looking for why no account is used will look.
         for (const bypass of fetchBypasses(process.env)) {
           runtime.logger.warn(`${bypass.variable}=${bypass.value} is set: ${bypass.why}; unset it to use the accounts`);
         }
-        return { apiKey: PLACEHOLDER_API_KEY, fetch: providerFetch };
+        return Promise.resolve({ apiKey: PLACEHOLDER_API_KEY, fetch: providerFetch });
       },
       methods: createLoginMethods({
         store: runtime.store,

@@ -61,7 +61,7 @@ export function describeExclusions(exclusions: readonly Exclusion[], now: number
   return withoutRepeats(exclusions).map((exclusion) => describeExclusion(exclusion, now, alias));
 }
 
-export function describeVerdict(verdict: AccountVerdict, now: number): string {
+function describeVerdict(verdict: AccountVerdict, now: number): string {
   const reasons = describeExclusions(verdict.exclusions, now, verdict.account.alias);
   return `${verdict.account.alias} (${reasons.join('; ') || 'eligible'})`;
 }

@@ -93,13 +93,9 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
     const code = readPastedCode(text, state);
     const attempt = pasteChain.then(async (): Promise<Grant> => {
       if (via) return tokens;
+      let grant: Grant;
       try {
-        const grant = await exchange(code);
-        if (via) return tokens;
-        via = 'pasted';
-        finish.resolve(grant);
-        await server.close();
-        return grant;
+        grant = await exchange(code);
       } catch (error) {
         // The issuer refused the code itself (a typo, or a code from another sign-in): the right one still works.
         if (error instanceof IssuerRequestError && error.status === 400) throw new UnreadablePasteError(`the sign-in server does not know that code (${error.detail}); check it and paste it again`);
@@ -107,6 +103,12 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
         finish.reject(error);
         throw error;
       }
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the browser's callback may have set it while the exchange was awaited
+      if (via) return tokens;
+      via = 'pasted';
+      finish.resolve(grant);
+      await server.close();
+      return grant;
     });
     pasteChain = attempt.catch(() => undefined);
     return attempt;
@@ -143,14 +145,15 @@ function pasteOnly(ports: readonly number[], timeoutMs: number): CallbackServer 
   });
   noCallback.catch(() => undefined);
   const timer = setTimeout(() => cancel?.(new SignInTimeoutError(timeoutMs)), timeoutMs);
-  timer.unref?.();
+  (timer as { unref?: () => void }).unref?.();
   return {
     port,
     redirectUri: redirectUriFor(port),
     waitForCode: () => noCallback,
-    close: async () => {
+    close: () => {
       clearTimeout(timer);
       cancel?.(new Error('The sign-in was cancelled.'));
+      return Promise.resolve();
     },
   };
 }

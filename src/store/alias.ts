@@ -6,11 +6,11 @@ import { z } from 'zod';
  * the accounts ignoring case (`Work` and `work` would be the same account to a person typing it).
  */
 
-export const ALIAS_MAX_LENGTH = 64;
+const ALIAS_MAX_LENGTH = 64;
 const ALIAS_CHARACTERS = /^[A-Za-z0-9_.@+-]+$/;
 
 /** What the rule accepts, in words, for error messages. */
-export const ALIAS_RULE = `letters, digits and . _ - @ + (at most ${ALIAS_MAX_LENGTH})`;
+const ALIAS_RULE = `letters, digits and . _ - @ + (at most ${ALIAS_MAX_LENGTH})`;
 
 export type AliasCheck = { ok: true; alias: string } | { ok: false; problem: string };
 

@@ -74,7 +74,7 @@ const AUTHORITATIVE_SOURCES: ReadonlySet<WindowSnapshot['source']> = new Set(['u
  * cooldown is a quota one set at a known time, the snapshot is an authoritative reading taken after it
  * showing headroom, and no other window of the account still shows its limit reached. Pure.
  */
-export function quotaCooldownDisproved(account: Account, snapshot: WindowSnapshot): boolean {
+function quotaCooldownDisproved(account: Account, snapshot: WindowSnapshot): boolean {
   const { cooldownUntil, cooldownReason, cooldownSetAt } = account.health;
   const observedAt = snapshot.observedAt;
   if (cooldownUntil === undefined || cooldownReason !== QUOTA_COOLDOWN_REASON || cooldownSetAt === undefined || observedAt === undefined) return false;
@@ -100,7 +100,7 @@ export function extendCooldown(data: StoreData, accountId: string, until: number
 }
 
 /** Ends a cooldown now (the user asked, or a usage reading disproved it). */
-export function clearCooldown(data: StoreData, accountId: string): void {
+function clearCooldown(data: StoreData, accountId: string): void {
   const account = findAccount(data, accountId);
   if (!account) return;
   delete account.health.cooldownUntil;
@@ -123,11 +123,6 @@ export function markReloginRequired(data: StoreData, accountId: string, reason: 
   // A sign-in newer than the failure already fixed it.
   if (account.tokens.obtainedAt > at) return;
   account.health.reloginRequired = { reason, at };
-}
-
-export function clearReloginRequired(data: StoreData, accountId: string): void {
-  const account = findAccount(data, accountId);
-  if (account) delete account.health.reloginRequired;
 }
 
 /** Tokens go to the newest rotation: an older token set never replaces a newer one. */
@@ -206,7 +201,7 @@ export function setUsageRoute(data: StoreData, baseUrl: string, route: 'codex' |
 }
 
 /** How many sessions the store remembers; the least recently served are forgotten first. */
-export const REMEMBERED_SESSIONS = 500;
+const REMEMBERED_SESSIONS = 500;
 
 /** Records which account served a session; keeps the newest assignment and a bounded list. */
 export function rememberSession(data: StoreData, sessionId: string, accountId: string, at: number): void {

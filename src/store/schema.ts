@@ -31,15 +31,13 @@ export const CreditsSchema = z.object({
 export type Credits = z.infer<typeof CreditsSchema>;
 
 /** One limit family's windows (see src/usage/limit-families.ts). */
-export const FamilyUsageSchema = z.object({
+const FamilyUsageSchema = z.object({
   fiveHour: WindowSnapshotSchema.optional(),
   weekly: WindowSnapshotSchema.optional(),
   monthly: WindowSnapshotSchema.optional(),
   /** Its display name (`limit_name`, `x-<family>-limit-name`), e.g. `GPT-5.3-Codex-Spark`. */
   limitName: z.string().optional(),
 });
-export type FamilyUsage = z.infer<typeof FamilyUsageSchema>;
-
 /**
  * What the usage endpoint last said about the account as a whole: `allowed: false` or
  * `limit_reached: true` mean it cannot serve whatever its windows' percentages say (spend controls,
@@ -56,7 +54,7 @@ export const LimitFlagSchema = z.object({
 });
 export type LimitFlag = z.infer<typeof LimitFlagSchema>;
 
-export const UsageSchema = z.object({
+const UsageSchema = z.object({
   /** The account-wide limit's windows (`premium`). */
   fiveHour: WindowSnapshotSchema.optional(),
   weekly: WindowSnapshotSchema.optional(),
@@ -70,8 +68,6 @@ export const UsageSchema = z.object({
    */
   additional: z.record(z.string(), FamilyUsageSchema).optional(),
 });
-export type Usage = z.infer<typeof UsageSchema>;
-
 export const TokensSchema = z.object({
   accessToken: z.string().min(1),
   refreshToken: z.string().min(1),
@@ -83,12 +79,12 @@ export const TokensSchema = z.object({
 });
 export type Tokens = z.infer<typeof TokensSchema>;
 
-export const ReloginRequiredSchema = z.object({
+const ReloginRequiredSchema = z.object({
   reason: z.string(),
   at: z.number(),
 });
 
-export const HealthSchema = z.object({
+const HealthSchema = z.object({
   /** The refresh token is dead; only a new sign-in brings the account back. */
   reloginRequired: ReloginRequiredSchema.optional(),
   /** No requests until then (quota, burst limit, challenge), epoch ms. Only ever extended. */
@@ -105,16 +101,12 @@ export const HealthSchema = z.object({
   /** When a probe request last ran for this account, epoch ms (probes spend quota, so they are rationed). */
   lastProbeAt: z.number().optional(),
 });
-export type Health = z.infer<typeof HealthSchema>;
-
-export const StatsSchema = z.object({
+const StatsSchema = z.object({
   requests: z.number().int().min(0).default(0),
   lastUsedAt: z.number().optional(),
   /** Requests served per UTC day (`YYYY-MM-DD`), the last few days only. */
   daily: z.record(z.string(), z.number().int().min(0)).optional(),
 });
-export type Stats = z.infer<typeof StatsSchema>;
-
 /** One model of an account's catalog: only what routing and OpenCode's model list use. */
 export const CatalogModelSchema = z.object({
   slug: z.string().min(1),

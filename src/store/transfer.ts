@@ -8,7 +8,7 @@ import { AccountSchema, type Account, type StoreData } from './schema.js';
  * Pins and session assignments belong to one machine and are not carried.
  */
 
-export const EXPORT_FORMAT = 'opencode-multi-auth-codex/accounts';
+const EXPORT_FORMAT = 'opencode-multi-auth-codex/accounts';
 
 export const ExportFileSchema = z.object({
   format: z.literal(EXPORT_FORMAT),

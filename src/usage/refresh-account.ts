@@ -14,7 +14,7 @@ import type { UsageClient } from './usage-client.js';
 import { clearReloginFlagSeenWorking, recordObservation } from './usage-mutations.js';
 
 /** A 402 `deactivated_workspace` keeps the account out this long before it is tried again. */
-export const DEACTIVATED_WORKSPACE_BLOCK_MS = 30 * 60_000;
+const DEACTIVATED_WORKSPACE_BLOCK_MS = 30 * 60_000;
 
 /** What the refresher needs of the account store (AccountStore satisfies it). */
 export interface UsageStore {

@@ -119,7 +119,7 @@ describe('pin', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Pinned to work for 2 h \(until \d\d:\d\d \S+, in 2 h\)\./);
     expect(flat(result.stderr)).toMatch(/Warning: work is cooling down \(usage limit reached\) until .*`opencode-multi-auth clear work`\. The pin never falls back/);
-    for (const line of result.stderr.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
+    for (const line of result.stderr.split('\n')) expect(Array.from(line).length, line).toBeLessThanOrEqual(80);
     const help = await runCli(world, ['pin', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('A pin never falls back to the other accounts');
   });

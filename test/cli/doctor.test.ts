@@ -49,7 +49,7 @@ async function doctor(options: { cwd?: string; args?: string[] } = {}): Promise<
   const env = { npm_config_registry: registryUrl };
   const json = await runCli(world, ['doctor', '--json', ...(options.args ?? [])], { env, cwd: options.cwd });
   const text = await runCli(world, ['doctor', ...(options.args ?? [])], { env, cwd: options.cwd });
-  for (const line of text.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
+  for (const line of text.stdout.split('\n')) expect(Array.from(line).length, line).toBeLessThanOrEqual(80);
   expect(text.code).toBe(json.code);
   return { code: json.code, json: DoctorJsonSchema.parse(JSON.parse(json.stdout)), text: text.stdout.replace(/\s+/g, ' ') };
 }
@@ -60,7 +60,7 @@ describe('doctor proves the plugin is loadable as configured', () => {
   it('passes with the built file loaded by path', async () => {
     await globalConfig([PLUGIN_FILE]);
     const { code, json, text } = await doctor();
-    expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('exists and exports the plugin') }]);
+    expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('exists and exports the plugin') as unknown }]);
     expect(json.verdict).toBe('ok');
     expect(text).toContain('Everything needed is in place.');
     expect(code).toBe(0);
@@ -69,7 +69,7 @@ describe('doctor proves the plugin is loadable as configured', () => {
   it('fails a package name that is not on the registry: OpenCode cannot install it', async () => {
     await globalConfig(['opencode-multi-auth-codex']);
     const { code, json, text } = await doctor();
-    expect(plugin(json)).toMatchObject([{ level: 'fail', message: expect.stringContaining('is not on the npm registry, so OpenCode cannot install it') }]);
+    expect(plugin(json)).toMatchObject([{ level: 'fail', message: expect.stringContaining('is not on the npm registry, so OpenCode cannot install it') as unknown }]);
     expect(plugin(json)[0]!.fix).toContain('Install from a clone or a packed tarball');
     expect(text).not.toContain('Everything needed is in place');
     expect(code).toBe(1);
@@ -79,10 +79,10 @@ describe('doctor proves the plugin is loadable as configured', () => {
     published = { versions: { '0.1.0': {} }, 'dist-tags': { latest: '0.1.0' } };
     await globalConfig(['opencode-multi-auth-codex@9.9.9']);
     const { code, json } = await doctor();
-    expect(plugin(json)).toMatchObject([{ level: 'fail', message: expect.stringContaining('version 9.9.9 does not exist on npm (latest: 0.1.0)') }]);
+    expect(plugin(json)).toMatchObject([{ level: 'fail', message: expect.stringContaining('version 9.9.9 does not exist on npm (latest: 0.1.0)') as unknown }]);
     expect(code).toBe(1);
     await globalConfig(['opencode-multi-auth-codex@0.1.0']);
-    expect(plugin((await doctor()).json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('OpenCode installs it from npm on its next start') }]);
+    expect(plugin((await doctor()).json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('OpenCode installs it from npm on its next start') as unknown }]);
   });
 
   it('accepts a package OpenCode has installed in its cache, and checks that it exports the plugin', async () => {
@@ -91,13 +91,13 @@ describe('doctor proves the plugin is loadable as configured', () => {
     await fs.mkdir(installed, { recursive: true });
     await fs.symlink(path.resolve('.'), path.join(installed, 'opencode-multi-auth-codex'));
     const { json } = await doctor();
-    expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('is installed by OpenCode (0.1.0) and exports the plugin') }]);
+    expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('is installed by OpenCode (0.1.0) and exports the plugin') as unknown }]);
   });
 
   it('calls a missing file:// path missing, not "does not list the plugin"', async () => {
     await globalConfig(['file:///nowhere/opencode-multi-auth-codex/dist/index.js']);
     const { code, json } = await doctor();
-    expect(plugin(json)).toMatchObject([{ level: 'fail', message: expect.stringContaining('/nowhere/opencode-multi-auth-codex/dist/index.js does not exist') }]);
+    expect(plugin(json)).toMatchObject([{ level: 'fail', message: expect.stringContaining('/nowhere/opencode-multi-auth-codex/dist/index.js does not exist') as unknown }]);
     expect(json.checks.some((check) => check.message.includes('not in the "plugin" list'))).toBe(false);
     expect(code).toBe(1);
   });
@@ -109,7 +109,7 @@ describe('doctor proves the plugin is loadable as configured', () => {
     await fs.copyFile(path.resolve('package.json'), path.join(clone, 'package.json'));
     await globalConfig([pathToFileURL(path.join(clone, 'dist', 'index.js')).href]);
     const { json } = await doctor({ args: ['--offline'] });
-    expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('my-checkout/dist/index.js') }]);
+    expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('my-checkout/dist/index.js') as unknown }]);
   });
 
   it("reads the project's ./opencode.json as well as the global config", async () => {
@@ -117,8 +117,8 @@ describe('doctor proves the plugin is loadable as configured', () => {
     await fs.mkdir(path.join(project, '.git'), { recursive: true });
     await fs.writeFile(path.join(project, 'opencode.json'), JSON.stringify({ plugin: [PLUGIN_FILE] }));
     const { json } = await doctor({ cwd: project });
-    expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining(`(${path.join(project, 'opencode.json')})`) }]);
-    expect(json.checks.find((check) => check.name === 'versions')).toMatchObject({ level: 'ok', message: expect.stringMatching(/opencode-multi-auth-codex 0\.1\.0; OpenCode \d+\.\d+/) });
+    expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining(`(${path.join(project, 'opencode.json')})`) as unknown }]);
+    expect(json.checks.find((check) => check.name === 'versions')).toMatchObject({ level: 'ok', message: expect.stringMatching(/opencode-multi-auth-codex 0\.1\.0; OpenCode \d+\.\d+/) as unknown });
   });
 });
 

@@ -44,8 +44,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await sim?.close();
-  await home?.cleanup();
+  await (sim as Simulator | undefined)?.close();
+  await (home as IsolatedHome | undefined)?.cleanup();
   if (workDir) await fs.rm(workDir, { recursive: true, force: true });
 });
 
@@ -72,8 +72,8 @@ describe('the packed package, installed with production dependencies only', { ti
     const login = await run(['login', 'packed', '--headless']);
     expect(login.stdout).toContain('added as packed');
 
-    const doctor = DoctorJsonSchema.parse(JSON.parse((await run(['doctor', '--json'], { ...home.env, OPENCODE_DISABLE_PROJECT_CONFIG: '1' }).catch((error: { stdout: string }) => error)).stdout));
-    expect(doctor.checks.find((check) => check.name === 'plugin')).toMatchObject({ level: 'ok', message: expect.stringContaining('exists and exports the plugin') });
+    const doctor = DoctorJsonSchema.parse(JSON.parse((await run(['doctor', '--json'], { ...home.env, OPENCODE_DISABLE_PROJECT_CONFIG: '1' }).catch((error: unknown) => error as { stdout: string })).stdout));
+    expect(doctor.checks.find((check) => check.name === 'plugin')).toMatchObject({ level: 'ok', message: expect.stringContaining('exists and exports the plugin') as unknown });
 
     const reply = await runOpencode(['run', '--model', 'openai/gpt-5.4', 'say hi'], home);
     expect(reply.stdout).toContain('Hello from acct-packed.');

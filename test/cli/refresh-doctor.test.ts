@@ -36,7 +36,7 @@ describe('refresh', () => {
     expect(result.code).toBe(0);
     // Not a terminal: one plain line per account, no progress bar redraws.
     expect(result.stdout.split('\n').filter(Boolean).sort()).toEqual(['home: done', 'work: done']);
-    expect(result.stdout).not.toMatch(/\u001b\[/);
+    expect(result.stdout).not.toContain('\u001b[');
     const view = await status();
     expect(view.accounts.map((account) => [account.alias, account.usage.fiveHour?.usedPercent, account.usage.weekly?.usedPercent])).toEqual([
       ['work', 40, 10],
@@ -75,7 +75,7 @@ describe('doctor', () => {
     const result = await runCli(world, ['doctor', '--json']);
     const json = DoctorJsonSchema.parse(JSON.parse(result.stdout));
     const byName = Object.fromEntries(json.checks.map((check) => [check.name, check]));
-    expect(byName.plugin).toMatchObject({ level: 'ok', message: expect.stringContaining('exists and exports the plugin') });
+    expect(byName.plugin).toMatchObject({ level: 'ok', message: expect.stringContaining('exists and exports the plugin') as unknown });
     expect(byName['opencode auth']).toMatchObject({ level: 'ok' });
     expect(byName['usage endpoint']!.message).toContain('/codex/usage answers');
     expect(byName.store).toMatchObject({ level: 'ok' });
@@ -97,7 +97,7 @@ describe('doctor', () => {
     expect(text).toMatch(/FAIL opencode auth: .* has no "openai" record.* -> Run `opencode-multi-auth login`/);
     expect(text).toMatch(/FAIL account home: .*refresh_token_expired.* -> new sign-in needed \(refresh_token_expired\): run `opencode-multi-auth login home`/);
     expect(text).not.toContain('Everything needed is in place');
-    for (const line of result.stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
+    for (const line of result.stdout.split('\n')) expect(Array.from(line).length, line).toBeLessThanOrEqual(80);
     expect(text).toContain('/wham/usage answers');
   });
 

@@ -12,7 +12,7 @@ describe('simulator CLI', () => {
   it('explains itself with --help', async () => {
     const child = spawn(process.execPath, ['--import', REGISTER, CLI, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(out).toContain('Usage: npm run sim -- [options]');
@@ -25,7 +25,7 @@ describe('simulator CLI', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {
-      const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
       const info = JSON.parse(line) as {
         url: string;
         baseUrl: string;
@@ -54,7 +54,7 @@ describe('simulator CLI', () => {
         body: JSON.stringify({ model: 'gpt-5.4', input: 'hi', stream: true, store: false }),
       });
       expect(res.status).toBe(200);
-      expect(await res.text()).toContain(`${first!.accountId}`);
+      expect(await res.text()).toContain(first!.accountId);
     } finally {
       child.kill('SIGTERM');
     }

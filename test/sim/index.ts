@@ -14,7 +14,6 @@ import type { SimAccountSpec, Simulator, SimulatorOptions } from './types.js';
 
 export type * from './types.js';
 export { greeting } from './response-stream.js';
-export { CLIENT_ID, REGISTERED_REDIRECT_PORTS } from './routes-oauth.js';
 export { WORKSPACE_REGION_MESSAGE } from './backend-auth.js';
 export { DEFAULT_SIM_CATALOG } from './catalog.js';
 export { DEFAULT_SIM_FAMILY } from './families.js';
@@ -26,9 +25,7 @@ export { DEFAULT_SIM_FAMILY } from './families.js';
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const clock = createSimClock(options.startTime ?? Date.now(), options.freezeClock ?? false);
   const shutdown = new AbortController();
-  let state: SimState | undefined;
-
-  const server = createServer(createRequestListener(() => state!));
+  const server = createServer(createRequestListener(() => state));
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -43,7 +40,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const accounts: SimState['accounts'] = new Map();
   const counters = new CounterBook();
   const signIn = new SignInBook();
-  state = {
+  const state: SimState = {
     clock,
     issuer: url,
     accounts,
@@ -51,7 +48,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       clock,
       options.accessTokenLifetimeSeconds ?? 3600,
       url,
-      (accountId) => requireAccount(state!, accountId).identity,
+      (accountId) => requireAccount(state, accountId).identity,
     ),
     faults: new FaultTable(),
     counters,

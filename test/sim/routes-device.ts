@@ -14,11 +14,11 @@ const POLL_INTERVAL_SECONDS = 1;
 export const userCodeRoute: RouteHandler = {
   route: 'usercode',
   identify: () => undefined,
-  async handle(ctx) {
+  handle(ctx) {
     const parsed = UserCodeRequestSchema.safeParse(ctx.body);
     if (!parsed.success || parsed.data.client_id !== CLIENT_ID) {
       sendJson(ctx.res, 400, { error: 'invalid_client', error_description: 'A known client_id is required.' });
-      return;
+      return Promise.resolve();
     }
     const device = ctx.state.signIn.startDevice();
     sendJson(ctx.res, 200, {
@@ -27,6 +27,7 @@ export const userCodeRoute: RouteHandler = {
       // A string, as the real issuer sends it (PROTOCOL.md §8, "Error shapes"): clients must parse it.
       interval: String(POLL_INTERVAL_SECONDS),
     });
+    return Promise.resolve();
   },
 };
 
@@ -37,12 +38,12 @@ export const deviceTokenRoute: RouteHandler = {
     const parsed = DeviceTokenRequestSchema.safeParse(ctx.body);
     return parsed.success ? ctx.state.signIn.accountOfDevice(parsed.data.device_auth_id) : undefined;
   },
-  async handle(ctx) {
+  handle(ctx) {
     const { state, res } = ctx;
     const parsed = DeviceTokenRequestSchema.safeParse(ctx.body);
     if (!parsed.success) {
       sendJson(res, 400, { error: 'invalid_request', error_description: 'device_auth_id and user_code are required.' });
-      return;
+      return Promise.resolve();
     }
     const poll = state.signIn.pollDevice(parsed.data.device_auth_id, parsed.data.user_code, {
       autoApproveAfterPolls: state.autoApproveDeviceAfterPolls,
@@ -53,14 +54,15 @@ export const deviceTokenRoute: RouteHandler = {
     switch (poll.state) {
       case 'unknown':
         sendJson(res, 404, { error: 'device_auth_not_found', error_description: 'Unknown device_auth_id or user_code.' });
-        return;
+        return Promise.resolve();
       case 'pending':
         sendJson(res, 403, { error: 'authorization_pending' });
-        return;
+        return Promise.resolve();
       case 'approved':
         sendJson(res, 200, poll.grant);
-        return;
+        return Promise.resolve();
     }
+    return Promise.resolve();
   },
 };
 
@@ -70,8 +72,9 @@ const HTML = { 'content-type': 'text/html; charset=utf-8' };
 export const devicePageRoute: RouteHandler = {
   route: 'device-page',
   identify: () => undefined,
-  async handle(ctx) {
+  handle(ctx) {
     sendText(ctx.res, 200, devicePage(ctx.state), HTML);
+    return Promise.resolve();
   },
 };
 
@@ -79,19 +82,20 @@ export const devicePageRoute: RouteHandler = {
 export const deviceApproveRoute: RouteHandler = {
   route: 'device-approve',
   identify: (ctx) => (ctx.body as { account_id?: string } | undefined)?.account_id,
-  async handle(ctx) {
+  handle(ctx) {
     const { user_code: typed, account_id: accountId } = (ctx.body ?? {}) as { user_code?: string; account_id?: string };
     const userCode = (typed ?? '').trim().toUpperCase();
     if (!accountId || !ctx.state.accounts.has(accountId)) {
       sendText(ctx.res, 400, devicePage(ctx.state, { text: `Unknown account ${accountId ?? '(none chosen)'}.`, ok: false }), HTML);
-      return;
+      return Promise.resolve();
     }
     try {
       ctx.state.signIn.approveDevice(userCode, accountId);
     } catch {
       sendText(ctx.res, 400, devicePage(ctx.state, { text: `No sign-in is waiting for the code ${userCode || '(empty)'}. Check it and try again.`, ok: false }), HTML);
-      return;
+      return Promise.resolve();
     }
     sendText(ctx.res, 200, devicePage(ctx.state, { text: `Approved ${userCode} as ${accountId}. The terminal continues by itself.`, ok: true }), HTML);
+    return Promise.resolve();
   },
 };

@@ -14,7 +14,7 @@ export const REGISTERED_REDIRECT_PORTS: readonly number[] = [1455, 1457];
  * Whether `redirect` is a registered redirect URI: exactly `http://localhost:<port>/auth/callback`
  * with an allowed port. Not 127.0.0.1, not another path: the issuer matches the string.
  */
-export function isRegisteredRedirect(redirect: string, ports: readonly number[]): boolean {
+function isRegisteredRedirect(redirect: string, ports: readonly number[]): boolean {
   return ports.some((port) => redirect === `http://localhost:${port}/auth/callback`);
 }
 
@@ -66,21 +66,21 @@ export const tokenRoute: RouteHandler = {
     }
     return undefined;
   },
-  async handle(ctx) {
+  handle(ctx) {
     const { state, res } = ctx;
     const request = tokenRequestOf(ctx);
     if (!request) {
       sendJson(res, 400, oauthError('invalid_request', 'grant_type is required (form or JSON body).'));
-      return;
+      return Promise.resolve();
     }
     if (request.client_id !== CLIENT_ID) {
       sendJson(res, 400, oauthError('invalid_client', `Unknown client_id: ${request.client_id ?? '(missing)'}`));
-      return;
+      return Promise.resolve();
     }
     if (request.grant_type === 'authorization_code') {
       if (!request.code) {
         sendJson(res, 400, oauthError('invalid_request', 'code is required.'));
-        return;
+        return Promise.resolve();
       }
       const redeemed = state.signIn.redeemCode(request.code, {
         clientId: request.client_id,
@@ -89,16 +89,16 @@ export const tokenRoute: RouteHandler = {
       });
       if (!redeemed.ok) {
         sendJson(res, 400, oauthError('invalid_grant', redeemed.description));
-        return;
+        return Promise.resolve();
       }
       const tokens = state.tokens.issue(redeemed.accountId);
       sendJson(res, 200, { ...tokens, token_type: 'Bearer', scope: 'openid profile email offline_access' });
-      return;
+      return Promise.resolve();
     }
     if (request.grant_type === 'refresh_token') {
       if (!request.refresh_token) {
         sendJson(res, 400, oauthError('invalid_request', 'refresh_token is required.'));
-        return;
+        return Promise.resolve();
       }
       const outcome = state.tokens.exchangeRefreshToken(request.refresh_token);
       const accountId = outcome.accountId;
@@ -111,7 +111,7 @@ export const tokenRoute: RouteHandler = {
       if (outcome.ok) {
         state.counters.countRefresh(outcome.accountId);
         sendJson(res, 200, { ...outcome.tokens, token_type: 'Bearer', scope: 'openid profile email offline_access' });
-        return;
+        return Promise.resolve();
       }
       if (outcome.error === 'refresh_token_reused') {
         if (outcome.accountId) state.counters.countReuse(outcome.accountId);
@@ -124,17 +124,18 @@ export const tokenRoute: RouteHandler = {
             'Your refresh token has already been used to generate a new access token. Please try signing in again.',
           ),
         );
-        return;
+        return Promise.resolve();
       }
       if (outcome.error === 'refresh_token_invalidated') {
         sendJson(res, 401, refreshError(state.refreshErrorStyle, 'refresh_token_invalidated', 'Your refresh token has been invalidated. Please try signing in again.'));
-        return;
+        return Promise.resolve();
       }
       // The plain OAuth shape, with no description to lean on (PROTOCOL.md §8, "Error shapes").
       sendJson(res, 401, { error: 'invalid_grant' });
-      return;
+      return Promise.resolve();
     }
     sendJson(res, 400, oauthError('unsupported_grant_type', `Unsupported grant_type: ${request.grant_type}`));
+    return Promise.resolve();
   },
 };
 
@@ -182,23 +183,24 @@ function redirectWithCode(ctx: RequestContext, q: URLSearchParams, accountId: st
 export const authorizeRoute: RouteHandler = {
   route: 'authorize',
   identify: (ctx) => (ctx.state.signInPage ? undefined : ctx.state.signIn.accountId),
-  async handle(ctx) {
+  handle(ctx) {
     const { state, res, url } = ctx;
     const q = url.searchParams;
     const problem = authorizeProblem(state, q);
     if (problem === 'unregistered') {
       sendUnknownErrorPage(res);
-      return;
+      return Promise.resolve();
     }
     if (problem) {
       sendJson(res, 400, oauthError('invalid_request', problem));
-      return;
+      return Promise.resolve();
     }
     if (state.signInPage) {
       sendText(res, 200, chooseAccountPage(state, q), { 'content-type': 'text/html; charset=utf-8' });
-      return;
+      return Promise.resolve();
     }
     redirectWithCode(ctx, q, state.signIn.accountId ?? [...state.accounts.keys()][0]!);
+    return Promise.resolve();
   },
 };
 
@@ -206,19 +208,20 @@ export const authorizeRoute: RouteHandler = {
 export const authorizeChoiceRoute: RouteHandler = {
   route: 'authorize-choice',
   identify: (ctx) => (ctx.body as { account_id?: string } | undefined)?.account_id,
-  async handle(ctx) {
+  handle(ctx) {
     const fields = (ctx.body ?? {}) as Record<string, string>;
     const { account_id: accountId, ...query } = fields;
     const q = new URLSearchParams(query);
     const problem = authorizeProblem(ctx.state, q) ?? (accountId && ctx.state.accounts.has(accountId) ? undefined : `unknown account ${accountId ?? '(none chosen)'}`);
     if (problem === 'unregistered') {
       sendUnknownErrorPage(ctx.res);
-      return;
+      return Promise.resolve();
     }
     if (problem) {
       sendJson(ctx.res, 400, oauthError('invalid_request', problem));
-      return;
+      return Promise.resolve();
     }
     redirectWithCode(ctx, q, accountId!);
+    return Promise.resolve();
   },
 };

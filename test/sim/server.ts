@@ -29,8 +29,9 @@ const FAULT_ROUTES = new Set<SimRoute>(['responses', 'codex-usage', 'wham-usage'
 const notFoundRoute: RouteHandler = {
   route: 'unknown',
   identify: () => undefined,
-  async handle(ctx) {
+  handle(ctx) {
     sendJson(ctx.res, 404, { detail: 'Not Found' });
+    return Promise.resolve();
   },
 };
 

@@ -6,7 +6,7 @@ import { startSimulator, type Simulator } from './index.js';
 
 let sim: Simulator;
 afterEach(async () => {
-  await sim?.close();
+  await (sim as Simulator | undefined)?.close();
 });
 
 const REDIRECT = 'http://localhost:1455/auth/callback';

@@ -8,7 +8,7 @@ describe('export and import of the whole store', () => {
     const text = JSON.stringify(exportOf(data, 5_000));
     const parsed = parseExport(text);
     expect(parsed.ok && parsed.file.accounts.map((account) => account.alias)).toEqual(['work']);
-    expect(parseExport('{"accounts":[]}')).toMatchObject({ ok: false, problem: expect.stringContaining('not an export') });
+    expect(parseExport('{"accounts":[]}')).toMatchObject({ ok: false, problem: expect.stringContaining('not an export') as unknown });
     const broken = parseExport(text.replace('"obtainedAt":1000', '"obtainedAt":"x"'));
     expect(broken.ok).toBe(false);
     expect(JSON.stringify(broken)).not.toContain('refresh-1');

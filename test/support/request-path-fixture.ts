@@ -10,7 +10,7 @@ import { startSimulator, type SimAccountSpec, type Simulator, type SimulatorOpti
 import { accountFromSimTokens, seedStore } from './seed-store.js';
 
 /** The placeholder key the plugin's auth loader hands OpenCode. */
-export const PLACEHOLDER_AUTHORIZATION = 'Bearer opencode-multi-auth-codex';
+const PLACEHOLDER_AUTHORIZATION = 'Bearer opencode-multi-auth-codex';
 
 /** A model request body as OpenCode sends it (with `max_output_tokens`, which the backend refuses), with `fields` changed. */
 export function openCodeRequestBody(fields: Record<string, unknown> = {}): Record<string, unknown> {

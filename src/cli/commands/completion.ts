@@ -21,8 +21,8 @@ export const completionCommand = (listCommands: () => Command[]): Command => ({
     const shell = args.positionals[0]!;
     if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`No completion for "${shell}": choose ${SHELLS.join(', ')}.`, 'completion');
   },
-  async run(context, args) {
+  run(context, args) {
     context.stdout.write(completionScript(args.positionals[0] as Shell, listCommands()));
-    return 0;
+    return Promise.resolve(0);
   },
 });

@@ -41,7 +41,7 @@ async function browserSignIn(context: CliContext, mode: { listen: boolean; openB
   const lines = readline.createInterface({ input: context.stdin, terminal: false });
   lines.on('line', (line) => {
     if (line.trim() === '') return;
-    signIn.submitPaste(line).catch((error: Error) => writeMessage(out, error.message));
+    signIn.submitPaste(line).catch((error: unknown) => writeMessage(out, (error as Error).message));
   });
   try {
     const grant = await signIn.waitForTokens();

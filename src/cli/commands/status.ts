@@ -72,7 +72,8 @@ function statusCommand(name: 'status' | 'list'): Command {
 async function watchStatus(context: CliContext, draw: () => Promise<string[]>, intervalMs: number): Promise<number> {
   const inPlace = context.stdout.isTTY === true;
   let previousLines = 0;
-  let stopped = false;
+  // Widened: `stop` sets it from a signal handler while the loop awaits.
+  let stopped = false as boolean;
   let wake: (() => void) | undefined;
   const stop = () => {
     stopped = true;

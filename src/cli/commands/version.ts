@@ -12,8 +12,8 @@ export const version: Command = {
   },
   options: {},
   positionals: { min: 0, max: 0 },
-  async run(context) {
+  run(context) {
     writeLine(context.stdout, packageVersion());
-    return 0;
+    return Promise.resolve(0);
   },
 };

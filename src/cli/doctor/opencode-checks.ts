@@ -254,14 +254,14 @@ export const checkVersions: DoctorCheck = async ({ context }) => {
 };
 
 /** OpenCode settings that would route model requests around the plugin (see fetch-bypass.ts). */
-export const checkFetchBypass: DoctorCheck = async ({ context }) => {
+export const checkFetchBypass: DoctorCheck = ({ context }) => {
   const bypasses = fetchBypasses(context.env);
-  if (bypasses.length === 0) return [ok('opencode fetch', "Nothing in this environment keeps OpenCode from calling the plugin's fetch.")];
-  return [
+  if (bypasses.length === 0) return Promise.resolve([ok('opencode fetch', "Nothing in this environment keeps OpenCode from calling the plugin's fetch.")]);
+  return Promise.resolve([
     warn(
       'opencode fetch',
       bypasses.map((bypass) => `${bypass.variable}=${bypass.value} is set: ${bypass.why}, so no account of this plugin is used.`).join(' '),
       `Unset ${bypasses.map((bypass) => bypass.variable).join(' and ')} in the environment OpenCode starts from.`,
     ),
-  ];
+  ]);
 };

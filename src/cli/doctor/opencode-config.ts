@@ -48,7 +48,7 @@ export function parseJsonc(text: string): unknown {
       out += char;
     }
   }
-  return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+  return JSON.parse(out.replace(/,(\s*[}\]])/g, '$1')) as unknown;
 }
 
 /** Every plugin spec in a config's `plugin` list (`"x"` or `["x", {options}]`). Pure. */
@@ -56,7 +56,7 @@ export function pluginSpecs(config: unknown): string[] {
   if (!config || typeof config !== 'object') return [];
   const plugins = (config as { plugin?: unknown }).plugin;
   if (!Array.isArray(plugins)) return [];
-  return plugins.map((entry) => (Array.isArray(entry) ? entry[0] : entry)).filter((spec): spec is string => typeof spec === 'string');
+  return plugins.map((entry: unknown): unknown => (Array.isArray(entry) ? entry[0] : entry)).filter((spec): spec is string => typeof spec === 'string');
 }
 
 /** A plugin spec, classified: an npm package (with its version or tag, default `latest`) or a file. */

@@ -12,7 +12,7 @@ export function verdictOf(checks: readonly Check[]): Verdict {
 }
 
 /** The closing sentence for a verdict. Pure. */
-export function verdictLine(checks: readonly Check[]): string {
+function verdictLine(checks: readonly Check[]): string {
   const count = (level: Check['level']) => checks.filter((check) => check.level === level).length;
   switch (verdictOf(checks)) {
     case 'ok':

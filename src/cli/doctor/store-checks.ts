@@ -70,7 +70,7 @@ export const checkLock: DoctorCheck = async ({ store, context }) => {
   const holder = await fs
     .readFile(store.lockPath, 'utf8')
     .then((text) => JSON.parse(text) as { pid?: number; host?: string })
-    .catch(() => ({}) as { pid?: number; host?: string });
+    .catch((): { pid?: number; host?: string } => ({}));
   const ageMs = context.clock.now() - lock.mtimeMs;
   const alive = holder.pid !== undefined && holder.host === os.hostname() ? isAlive(holder.pid) : undefined;
   if (alive === false || ageMs > 60_000)

@@ -69,7 +69,7 @@ export function renderStatus(view: StatusJson, options: StatusRenderOptions): st
       { header: 'LAST USED' },
     ],
     rows,
-    { maxWidth: options.width, styleHeader: palette.dim },
+    { maxWidth: options.width, styleHeader: (text) => palette.dim(text) },
   );
   const lines = [table[0]!];
   view.accounts.forEach((account, index) => {
