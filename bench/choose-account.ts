@@ -105,7 +105,10 @@ export function benchChooseAccount(options: { samples?: number; callsPerSample?:
   let lastRoundRobinId: string | undefined;
   const roundRobin: ChoiceSettings = { ...SETTINGS, strategy: 'round-robin' };
   const pace: ChoiceSettings = { ...SETTINGS, strategy: 'pace' };
-  const exhausted: StoreData = { ...data, accounts: data.accounts.map((account) => ({ ...account, health: { ...account.health, cooldownUntil: now + HOUR } })) };
+  const exhausted: StoreData = {
+    ...data,
+    accounts: data.accounts.map((account) => ({ ...account, health: { ...account.health, cooldownUntil: now + HOUR } })),
+  };
   let sink = 0;
 
   const scenarios: Scenario[] = [

@@ -94,7 +94,9 @@ async function measure(root: string, rounds: number, loaders: number): Promise<W
       const loader = spawn(process.execPath, [bundleScript(path.join(root, 'bench/workers/store-loader.ts')), dir], { stdio: ['ignore', 'ignore', 'ignore'] });
       children.push(loader);
     }
-    const worker = spawn(process.execPath, [bundleScript(path.join(root, 'bench/workers/refresh-saver.ts')), dir, sim.issuer, String(rounds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const worker = spawn(process.execPath, [bundleScript(path.join(root, 'bench/workers/refresh-saver.ts')), dir, sim.issuer, String(rounds)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(worker);
     const { lines, exited } = collect(worker);
     const deadline = setTimeout(() => worker.kill('SIGKILL'), 300_000);
@@ -103,7 +105,11 @@ async function measure(root: string, rounds: number, loaders: number): Promise<W
     const renames = lines.filter((line) => line.startsWith('renamed ')).map((line) => Number(line.split(' ')[2]));
     const bodies = lines.filter((line) => line.startsWith('body ')).map((line) => Number(line.split(' ')[1]));
     const saved = lines.filter((line) => line.startsWith('saved ')).map((line) => Number(line.split(' ')[1]));
-    return { total: windowsOf(answers, renames), fsynced: saved.length > 0 ? windowsOf(answers, saved) : windowsOf(answers, renames), code: windowsOf(bodies, renames) };
+    return {
+      total: windowsOf(answers, renames),
+      fsynced: saved.length > 0 ? windowsOf(answers, saved) : windowsOf(answers, renames),
+      code: windowsOf(bodies, renames),
+    };
   } finally {
     for (const child of children) child.kill('SIGKILL');
     await sim.close();

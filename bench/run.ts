@@ -31,15 +31,14 @@ async function usageRefresh(): Promise<BenchResult[] | undefined> {
 }
 
 function printTable(rows: BenchResult[]): void {
-  const cells = rows.map((row) => [
-    row.name,
-    `${row.value} ${row.unit}`,
-    row.target ?? '',
-    row.ok === undefined ? '' : row.ok ? 'met' : 'MISSED',
-  ]);
+  const cells = rows.map((row) => [row.name, `${row.value} ${row.unit}`, row.target ?? '', row.ok === undefined ? '' : row.ok ? 'met' : 'MISSED']);
   const header = ['benchmark', 'value', 'target', ''];
   const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => cell[column]!.length)));
-  const line = (cell: string[]) => cell.map((text, column) => (column === 1 ? text.padStart(widths[column]!) : text.padEnd(widths[column]!))).join('  ').trimEnd();
+  const line = (cell: string[]) =>
+    cell
+      .map((text, column) => (column === 1 ? text.padStart(widths[column]!) : text.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
   console.log(line(header));
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   for (const cell of cells) console.log(line(cell));
@@ -80,5 +79,7 @@ await section('refresh', () => benchRefreshDurable(quick ? { rounds: 5 } : {}));
 console.log();
 printTable(results);
 const missed = results.filter((row) => row.ok === false);
-console.log(`\n${results.filter((row) => row.ok === true).length} targets met, ${missed.length} missed; ${((Date.now() - started) / 1000).toFixed(0)} s on ${process.version}.`);
+console.log(
+  `\n${results.filter((row) => row.ok === true).length} targets met, ${missed.length} missed; ${((Date.now() - started) / 1000).toFixed(0)} s on ${process.version}.`,
+);
 process.exitCode = 0;

@@ -59,7 +59,9 @@ async function measure(level: NotifyLevel): Promise<number> {
 
 const off = await measure('off');
 const all = await measure('all');
-console.log(`per routing event on the request path: NOTIFY=off ${round(off, 2)} µs, NOTIFY=all ${round(all, 2)} µs (${EVENTS} events, all but the first in cooldown)`);
+console.log(
+  `per routing event on the request path: NOTIFY=off ${round(off, 2)} µs, NOTIFY=all ${round(all, 2)} µs (${EVENTS} events, all but the first in cooldown)`,
+);
 console.log(`toasts that reached the server: ${toastsReceived} (one per cause per cooldown, not one per event)`);
 server.close();
 await fs.rm(dir, { recursive: true, force: true });

@@ -29,7 +29,11 @@ const cpuMs: Record<(typeof MODES)[number], number[]> = { off: [], all: [] };
 function timedRun(args: string[], home: IsolatedHome, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; cpuMs: number }> {
   const timesFile = path.join(home.root, 'times');
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timesFile, OPENCODE_BIN, ...args], { env: home.env, cwd: home.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timesFile, OPENCODE_BIN, ...args], {
+      env: home.env,
+      cwd: home.root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -50,7 +54,11 @@ let toastsShown = 0;
 let toastsNotShown = 0;
 
 async function oneRun(mode: (typeof MODES)[number]): Promise<void> {
-  const home = await isolatedHome({ OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl, OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer, OPENCODE_MULTI_AUTH_NOTIFY: mode });
+  const home = await isolatedHome({
+    OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl,
+    OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer,
+    OPENCODE_MULTI_AUTH_NOTIFY: mode,
+  });
   try {
     const now = Date.now();
     await seedStore(home.storeDir, [
@@ -64,7 +72,8 @@ async function oneRun(mode: (typeof MODES)[number]): Promise<void> {
     const started = performance.now();
     const result = await timedRun(['run', '--model', 'openai/gpt-5.4', 'say hi'], home, 120_000);
     const elapsed = performance.now() - started;
-    if (result.code !== 0 || !result.stdout.includes('Hello from acct-good.')) throw new Error(`run failed (${result.code}): ${result.stdout} ${result.stderr}`);
+    if (result.code !== 0 || !result.stdout.includes('Hello from acct-good.'))
+      throw new Error(`run failed (${result.code}): ${result.stdout} ${result.stderr}`);
     wallMs[mode].push(elapsed);
     cpuMs[mode].push(result.cpuMs);
     const log = await fs.readFile(path.join(home.root, 'plugin.log'), 'utf8').catch(() => '');
@@ -91,5 +100,7 @@ const row = (what: string, samples: number[]) =>
   `${what.padEnd(16)} runs ${samples.length}  median ${round(median(samples), 0)} ms  p25 ${round(quantile(samples, 0.25), 0)}  p75 ${round(quantile(samples, 0.75), 0)}  each: ${samples.map((ms) => round(ms, 0)).join(', ')}`;
 for (const mode of MODES) console.log(row(`wall NOTIFY=${mode}`, wallMs[mode]));
 for (const mode of MODES) console.log(row(`cpu  NOTIFY=${mode}`, cpuMs[mode]));
-console.log(`difference of medians (all - off): wall ${round(median(wallMs.all) - median(wallMs.off), 0)} ms, cpu ${round(median(cpuMs.all) - median(cpuMs.off), 0)} ms`);
+console.log(
+  `difference of medians (all - off): wall ${round(median(wallMs.all) - median(wallMs.off), 0)} ms, cpu ${round(median(cpuMs.all) - median(cpuMs.off), 0)} ms`,
+);
 console.log(`toasts shown ${toastsShown}, not shown ${toastsNotShown}; time to shown: median ${round(median(toastMs), 1)} ms, max ${Math.max(...toastMs)} ms`);

@@ -292,7 +292,10 @@ async function main(): Promise<number> {
     say();
     say('Three ChatGPT accounts are signed in. What the plugin knows about them:');
     list('personal', `5h window ${ACCOUNTS.personal.fiveHourUsedPercent}% used`);
-    list('work', `5h window ${WORK_LAST_SEEN.usedPercent}% used when last checked ${WORK_LAST_SEEN.minutesAgo} min ago; since then the codex CLI on your laptop has used it: it is really at ${ACCOUNTS.work.fiveHourUsedPercent}%`);
+    list(
+      'work',
+      `5h window ${WORK_LAST_SEEN.usedPercent}% used when last checked ${WORK_LAST_SEEN.minutesAgo} min ago; since then the codex CLI on your laptop has used it: it is really at ${ACCOUNTS.work.fiveHourUsedPercent}%`,
+    );
     list('team', `5h window ${ACCOUNTS.team.fiveHourUsedPercent}% used; its access token expires ${TEAM_TOKEN_EXPIRES_IN_MS / 1_000} s from now`);
     say(`Each prompt runs the real opencode client (${dim('opencode run')}); the plugin picks the account.`);
 
@@ -319,7 +322,9 @@ async function main(): Promise<number> {
     await store.close();
     for (const line of summaryTable(data, Date.now())) console.log(`  ${line}`);
     say();
-    say(`Token refreshes at the issuer: team ${sim.counters.refreshes(teamId)}, personal ${sim.counters.refreshes(ACCOUNTS.personal.accountId)}, work ${sim.counters.refreshes(ACCOUNTS.work.accountId)}.`);
+    say(
+      `Token refreshes at the issuer: team ${sim.counters.refreshes(teamId)}, personal ${sim.counters.refreshes(ACCOUNTS.personal.accountId)}, work ${sim.counters.refreshes(ACCOUNTS.work.accountId)}.`,
+    );
     if (sim.counters.refreshes(teamId) < 1) throw new DemoFailure("team's token was never refreshed");
     return 0;
   } finally {

@@ -114,6 +114,8 @@ export class AccountQuota {
 
   /** The 429 body of a refused request. */
   limitReachedBody(now: number, plan: string): string {
-    return JSON.stringify({ error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', plan_type: plan, resets_at: seconds(this.blockedUntil(now)) } });
+    return JSON.stringify({
+      error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', plan_type: plan, resets_at: seconds(this.blockedUntil(now)) },
+    });
   }
 }

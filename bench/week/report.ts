@@ -28,7 +28,17 @@ const servedOfBound = (cell: Cell) => cell.runs.map((run) => (100 * run.outcome.
 const kept = (cell: Cell) => cell.runs.map((run) => 100 * run.outcome.keptOnAccount);
 const wasted429 = (cell: Cell) => cell.runs.map((run) => run.outcome.wasted429);
 
-const COLUMNS = ['scenario', 'load', 'strategy', 'served, % of demand', 'served, % of upper bound', 'user-hours waited', 'turns kept on account, %', 'quota expired unused, units', 'wasted 429s'];
+const COLUMNS = [
+  'scenario',
+  'load',
+  'strategy',
+  'served, % of demand',
+  'served, % of upper bound',
+  'user-hours waited',
+  'turns kept on account, %',
+  'quota expired unused, units',
+  'wasted 429s',
+];
 
 function row(cell: Cell): string[] {
   const policy = cell.policy === 'pace' ? 'pace (default)' : cell.policy === 'clairvoyant-pace' ? 'clairvoyant pace (reference)' : cell.policy;
@@ -38,9 +48,15 @@ function row(cell: Cell): string[] {
     policy,
     pm(servedOfDemand(cell), 1),
     pm(servedOfBound(cell), 1),
-    pm(cell.runs.map((run) => run.outcome.userHoursWaited), 0),
+    pm(
+      cell.runs.map((run) => run.outcome.userHoursWaited),
+      0,
+    ),
     pm(kept(cell), 1),
-    pm(cell.runs.map((run) => run.outcome.expiredUnits), 0),
+    pm(
+      cell.runs.map((run) => run.outcome.expiredUnits),
+      0,
+    ),
     pm(wasted429(cell), 1),
   ];
 }
@@ -52,7 +68,20 @@ export function formatTable(cells: readonly Cell[], options: { markdown: boolean
   for (const cell of cells) {
     const key = `${cell.scenario}|${cell.load}`;
     if (key !== last) {
-      rows.push([cell.scenario, `${cell.load.toFixed(1)}×`, 'upper bound (LP)', pm(cell.boundShares.map((share) => 100 * share), 1), '100', '', '', '', '']);
+      rows.push([
+        cell.scenario,
+        `${cell.load.toFixed(1)}×`,
+        'upper bound (LP)',
+        pm(
+          cell.boundShares.map((share) => 100 * share),
+          1,
+        ),
+        '100',
+        '',
+        '',
+        '',
+        '',
+      ]);
       last = key;
     }
     rows.push(row(cell));
@@ -79,7 +108,8 @@ export function checkTargets(cells: readonly Cell[]): { lines: string[]; met: nu
     if (ok) met += 1;
     else missed += 1;
   };
-  const find = (scenario: string, load: number, policy: PolicyName) => cells.find((cell) => cell.scenario === scenario && cell.load === load && cell.policy === policy);
+  const find = (scenario: string, load: number, policy: PolicyName) =>
+    cells.find((cell) => cell.scenario === scenario && cell.load === load && cell.policy === policy);
   for (const cell of cells) {
     if (cell.policy !== 'pace') continue;
     const where = `${cell.scenario} at ${cell.load.toFixed(1)}×`;
@@ -87,8 +117,13 @@ export function checkTargets(cells: readonly Cell[]): { lines: string[]; met: nu
     const reference = find(cell.scenario, cell.load, 'clairvoyant-pace');
     if (reference) {
       const clairvoyant = mean(servedOfBound(reference));
-      if (clairvoyant >= 98) check(served >= 98, `${where}: pace serves ${served.toFixed(1)} % of the upper bound (target >= 98; clairvoyant ${clairvoyant.toFixed(1)})`);
-      else check(served >= clairvoyant - 1, `${where}: pace serves ${served.toFixed(1)} % of the upper bound (target >= clairvoyant ${clairvoyant.toFixed(1)} - 1)`);
+      if (clairvoyant >= 98)
+        check(served >= 98, `${where}: pace serves ${served.toFixed(1)} % of the upper bound (target >= 98; clairvoyant ${clairvoyant.toFixed(1)})`);
+      else
+        check(
+          served >= clairvoyant - 1,
+          `${where}: pace serves ${served.toFixed(1)} % of the upper bound (target >= clairvoyant ${clairvoyant.toFixed(1)} - 1)`,
+        );
     }
     const keptShare = mean(kept(cell));
     const keptTarget = cell.load <= 1.3 ? 93 : 85;

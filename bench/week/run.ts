@@ -70,5 +70,5 @@ const targets = checkTargets(cells);
 for (const line of targets.lines) console.log(line);
 console.log(
   `\n${targets.met} targets met, ${targets.missed} missed. ${seeds.length} seeds, ${workerCount} workers, ${seconds.toFixed(0)} s (upper bounds ${(lpMs / 1000).toFixed(0)} s of CPU) on ${process.version}.`,
-)
+);
 process.exitCode = 0;

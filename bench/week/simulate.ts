@@ -92,7 +92,13 @@ export function simulateWeek(policy: PolicyName, setup: WeekSetup, demand: Deman
   const random = new Random(seed ^ 0xc10c);
   const quotas = setup.plans.map(
     (_, index) =>
-      new AccountQuota(setup.weeklyUnits[index]!, setup.fiveHourUnits[index]!, setup.firstWeeklyResetAt[index]!, setup.initialWeeklyUsed[index]!, parameters.horizonMs),
+      new AccountQuota(
+        setup.weeklyUnits[index]!,
+        setup.fiveHourUnits[index]!,
+        setup.firstWeeklyResetAt[index]!,
+        setup.initialWeeklyUsed[index]!,
+        parameters.horizonMs,
+      ),
   );
   const data: StoreData = StoreSchema.parse({
     version: 1,
@@ -116,7 +122,11 @@ export function simulateWeek(policy: PolicyName, setup: WeekSetup, demand: Deman
 
   const strategy: Strategy = policy === 'clairvoyant-pace' ? 'pace' : policy;
   const rotator = new AccountRotator({ strategy, pauseAtPercent: parameters.pauseAtPercent, snapshotStaleAfterMs: parameters.snapshotStaleAfterMs });
-  const selection = { pauseAtPercent: parameters.pauseAtPercent, snapshotStaleAfter: parameters.snapshotStaleAfterMs, usageRefreshInterval: parameters.usageRefreshIntervalMs };
+  const selection = {
+    pauseAtPercent: parameters.pauseAtPercent,
+    snapshotStaleAfter: parameters.snapshotStaleAfterMs,
+    usageRefreshInterval: parameters.usageRefreshIntervalMs,
+  };
 
   /** The clairvoyant reference reads the backend's truth before every choice. */
   const seen = quotas.map(() => ({ signature: '', at: -Infinity }));
@@ -132,7 +142,15 @@ export function simulateWeek(policy: PolicyName, setup: WeekSetup, demand: Deman
     }
   };
 
-  const outcome: WeekOutcome = { demandUnits: demand.totalUnits, servedUnits: 0, userHoursWaited: 0, keptOnAccount: 0, expiredUnits: 0, wasted429: 0, turnsServed: 0 };
+  const outcome: WeekOutcome = {
+    demandUnits: demand.totalUnits,
+    servedUnits: 0,
+    userHoursWaited: 0,
+    keptOnAccount: 0,
+    expiredUnits: 0,
+    wasted429: 0,
+    turnsServed: 0,
+  };
   const lastAccount = new Array<number>(demand.sessions.length).fill(-1);
   let laterTurns = 0;
   let laterTurnsKept = 0;

@@ -28,7 +28,11 @@ function upperBoundModel(setup: WeekSetup, demand: Demand, parameters: WeekParam
   const hours = demand.unitsPerBucket.length;
   const accounts = setup.plans.length;
   const x = (a: number, b: number) => `x${a}_${b}`;
-  const lines: string[] = ['Maximize', ` obj: ${Array.from({ length: accounts }, (_, a) => Array.from({ length: hours }, (_, b) => x(a, b)).join(' + ')).join(' + ')}`, 'Subject To'];
+  const lines: string[] = [
+    'Maximize',
+    ` obj: ${Array.from({ length: accounts }, (_, a) => Array.from({ length: hours }, (_, b) => x(a, b)).join(' + ')).join(' + ')}`,
+    'Subject To',
+  ];
 
   for (let b = 0; b < hours; b++) {
     const served = Array.from({ length: accounts }, (_, a) => x(a, b)).join(' + ');

@@ -101,7 +101,8 @@ function fish(commands: Command[]): string {
   ];
   for (const command of commands) {
     lines.push(`complete -c opencode-multi-auth -n 'not __fish_seen_subcommand_from ${names}' -a ${command.name} -d ${fishQuote(command.help.brief)}`);
-    for (const option of longOptions(command)) lines.push(`complete -c opencode-multi-auth -n '__fish_seen_subcommand_from ${command.name}' -l ${option.slice(2)}`);
+    for (const option of longOptions(command))
+      lines.push(`complete -c opencode-multi-auth -n '__fish_seen_subcommand_from ${command.name}' -l ${option.slice(2)}`);
   }
   lines.push(`complete -c opencode-multi-auth -n '__fish_seen_subcommand_from ${[...TAKES_ALIAS].join(' ')}' -a '(${ALIASES_COMMAND.replace(/'/g, "\\'")})'`);
   lines.push(`complete -c opencode-multi-auth -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'`);

@@ -9,10 +9,7 @@ import { CommandFailedError } from './errors.js';
  * Reading writes nothing (the store's side copies are made by its next write), so a command that
  * only reads leaves the store folder as it found it.
  */
-export async function withStore<T>(
-  context: CliContext,
-  use: (store: AccountStore, data: StoreData) => Promise<T>,
-): Promise<T> {
+export async function withStore<T>(context: CliContext, use: (store: AccountStore, data: StoreData) => Promise<T>): Promise<T> {
   const store = new AccountStore({ dir: context.config.storeDir, clock: context.clock });
   try {
     const data = await store.load();

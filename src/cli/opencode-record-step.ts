@@ -39,7 +39,7 @@ export async function ensureOpenCodeRecord(context: CliContext, store: AccountSt
   const who = result.record.email ? ` (${result.record.email})` : '';
   say(
     `OpenCode has its own ChatGPT sign-in${who} as its "openai" record in ${result.filePath}. ` +
-      'The plugin loads with it, but OpenCode and this tool would then both spend that account\'s single-use refresh token.',
+      "The plugin loads with it, but OpenCode and this tool would then both spend that account's single-use refresh token.",
   );
   if (options.quiet || !context.stdin.isTTY) {
     say('To move that account here and put the placeholder in its place, run `opencode-multi-auth import opencode`.');
@@ -52,7 +52,9 @@ export async function ensureOpenCodeRecord(context: CliContext, store: AccountSt
   try {
     const imported = await importOpenCodeAuth(store, { env: context.env, now: context.clock.now() });
     await ensurePlaceholder({ env: context.env, replaceOAuth: true });
-    say(`Imported ${imported.account.alias}${imported.account.email ? ` (${imported.account.email})` : ''} and replaced OpenCode's record with the placeholder.`);
+    say(
+      `Imported ${imported.account.alias}${imported.account.email ? ` (${imported.account.email})` : ''} and replaced OpenCode's record with the placeholder.`,
+    );
   } catch (error) {
     if (!(error instanceof OlderTokensError)) throw error;
     // The account is already here with newer tokens: OpenCode's copy is the stale one, so it goes.

@@ -6,9 +6,7 @@ import { UsageError } from './errors.js';
 
 /** What a command line asks for, decided without any I/O. */
 export type CommandLine =
-  | { kind: 'main-help'; exitCode: number }
-  | { kind: 'command-help'; command: Command }
-  | { kind: 'run'; command: Command; args: ParsedArgs };
+  { kind: 'main-help'; exitCode: number } | { kind: 'command-help'; command: Command } | { kind: 'run'; command: Command; args: ParsedArgs };
 
 function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);
@@ -16,7 +14,10 @@ function findCommand(name: string): Command | undefined {
 
 /** `Unknown command "lst". Did you mean list?` plus the list of commands. */
 function unknownCommandMessage(name: string): string {
-  const guess = closestMatch(name, COMMANDS.map((command) => command.name));
+  const guess = closestMatch(
+    name,
+    COMMANDS.map((command) => command.name),
+  );
   return `Unknown command "${name}".${guess ? ` Did you mean ${guess}?` : ''} Commands: ${COMMANDS.map((command) => command.name).join(', ')}.`;
 }
 
@@ -35,7 +36,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (!target) throw new UsageError(unknownCommandMessage(rest[0]!));
     return { kind: 'command-help', command: target };
   }
-  if (name.startsWith('-')) throw new UsageError(`"${name}" is not a command; options go after the command. Run \`opencode-multi-auth --help\` for the commands.`);
+  if (name.startsWith('-'))
+    throw new UsageError(`"${name}" is not a command; options go after the command. Run \`opencode-multi-auth --help\` for the commands.`);
   const command = findCommand(name);
   if (!command) throw new UsageError(unknownCommandMessage(name));
   const args = parseCommandArgs(command.name, [...rest], command.options);

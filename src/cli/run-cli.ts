@@ -18,7 +18,7 @@ function mainHelp(): string {
   return [
     'Usage: opencode-multi-auth <command> [options]',
     '',
-    'Several ChatGPT accounts for OpenCode\'s Codex models, rotated when one runs out.',
+    "Several ChatGPT accounts for OpenCode's Codex models, rotated when one runs out.",
     '',
     'Commands:',
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.help.brief}`),
@@ -81,7 +81,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       writeMessage(io.stderr, error.message);
       return EXIT.usage;
     }
-    if (error instanceof CommandFailedError || error instanceof StoreUnreadableError || error instanceof StoreLockTimeoutError || error instanceof AliasTakenError) {
+    if (
+      error instanceof CommandFailedError ||
+      error instanceof StoreUnreadableError ||
+      error instanceof StoreLockTimeoutError ||
+      error instanceof AliasTakenError
+    ) {
       writeMessage(io.stderr, error.message);
       return EXIT.failed;
     }

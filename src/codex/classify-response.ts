@@ -129,11 +129,7 @@ export function classifyReply(status: number, headers: Headers, body: string, no
   if (status === 429) {
     if (facts?.type === 'usage_limit_reached' || facts?.code === 'usage_limit_reached') {
       const resetsAt =
-        facts.resetsAt !== undefined
-          ? facts.resetsAt * 1_000
-          : facts.resetsInSeconds !== undefined
-            ? now + facts.resetsInSeconds * 1_000
-            : undefined;
+        facts.resetsAt !== undefined ? facts.resetsAt * 1_000 : facts.resetsInSeconds !== undefined ? now + facts.resetsInSeconds * 1_000 : undefined;
       const family = activeFamily(headers.get('x-codex-active-limit'));
       return { kind: 'quota-exhausted', resetsAt, planType: facts.planType, ...(family === undefined ? {} : { family }) };
     }
@@ -186,14 +182,7 @@ const CODE_VERDICTS: Record<string, (facts: ErrorFacts, now: number) => ReplyVer
 };
 
 /** Codes that say the request itself is wrong: every account would answer the same, so OpenCode is told. */
-const REQUEST_ERROR_CODES = new Set([
-  'context_length_exceeded',
-  'invalid_prompt',
-  'invalid_request_error',
-  'invalid_value',
-  'cyber_policy',
-  'content_filter',
-]);
+const REQUEST_ERROR_CODES = new Set(['context_length_exceeded', 'invalid_prompt', 'invalid_request_error', 'invalid_value', 'cyber_policy', 'content_filter']);
 
 function quotaVerdict(facts: ErrorFacts, now: number): ReplyVerdict {
   const resetsAt =
@@ -213,8 +202,7 @@ function num(value: unknown): number | undefined {
 function streamErrorFacts(event: SseEvent): ErrorFacts {
   const { data } = event;
   const nested = (event.type === 'response.failed' ? (data.response as Record<string, unknown> | undefined)?.error : data.error) as
-    | Record<string, unknown>
-    | undefined;
+    Record<string, unknown> | undefined;
   const inner = nested && typeof nested === 'object' ? nested : undefined;
   const source = inner ?? data;
   return {

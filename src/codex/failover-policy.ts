@@ -99,7 +99,11 @@ export function decideFailover(verdict: ReplyVerdict, context: FailoverContext):
       );
       // A family's limit (PROTOCOL.md §8) cools that family's models on this account, not the account.
       if (verdict.family !== undefined) {
-        return { action: 'next-account', mark: { reason: `${verdict.family} ${QUOTA_COOLDOWN_REASON}`, familyCooldown: { family: verdict.family, until } }, delayMs: 0 };
+        return {
+          action: 'next-account',
+          mark: { reason: `${verdict.family} ${QUOTA_COOLDOWN_REASON}`, familyCooldown: { family: verdict.family, until } },
+          delayMs: 0,
+        };
       }
       return { action: 'next-account', mark: { reason: QUOTA_COOLDOWN_REASON, cooldownUntil: until }, delayMs: 0 };
     }

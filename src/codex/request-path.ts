@@ -138,7 +138,8 @@ export class CodexRequestPath {
       if (moved && sessionId !== undefined && hasEncryptedReasoning(body)) this.#rememberForeignReasoning(sessionId);
       const result = await this.#tryAccount(account, body, foreign && hasEncryptedReasoning(body), request, sessionId, model, attempt, attempts);
       if (result) {
-        if (moved && result.ok && sessionId !== undefined) this.options.onEvent?.({ kind: 'session-moved', sessionId, fromAccountId: previousAccountId, toAccountId: account.id, model, attempts });
+        if (moved && result.ok && sessionId !== undefined)
+          this.options.onEvent?.({ kind: 'session-moved', sessionId, fromAccountId: previousAccountId, toAccountId: account.id, model, attempts });
         this.#logDecision(model, sessionId, choice.reason, attempts);
         return result;
       }
@@ -173,12 +174,21 @@ export class CodexRequestPath {
       });
       let reply: TimedReply;
       try {
-        reply = await sendWithDeadlines(this.options.fetch, this.#url, { method: 'POST', headers, body: encodeRequestBody(body), signal: request.signal }, this.#deadlines);
+        reply = await sendWithDeadlines(
+          this.options.fetch,
+          this.#url,
+          { method: 'POST', headers, body: encodeRequestBody(body), signal: request.signal },
+          this.#deadlines,
+        );
       } catch (error) {
         if (request.signal?.aborted) throw request.signal.reason;
         if (error instanceof DeadlineError) {
           attempts.push({ account: account.alias, outcome: `timed out: ${error.message}` });
-          this.#mark(account.id, { reason: 'timed out', detail: `timed out: ${error.message}`, cooldownUntil: clock.now() + BAD_REPLY_COOLDOWN_MS }, clock.now());
+          this.#mark(
+            account.id,
+            { reason: 'timed out', detail: `timed out: ${error.message}`, cooldownUntil: clock.now() + BAD_REPLY_COOLDOWN_MS },
+            clock.now(),
+          );
           return undefined;
         }
         const message = error instanceof Error ? error.message : String(error);
@@ -215,7 +225,10 @@ export class CodexRequestPath {
           if (request.signal?.aborted) throw request.signal.reason;
           replyBody = '';
           verdict = error instanceof DeadlineError ? { kind: 'bad-reply', reason: 'timed out' } : { kind: 'server-error' };
-          detail = error instanceof DeadlineError ? `timed out: HTTP ${reply.status} ${error.message}` : `network error reading HTTP ${reply.status}: ${String(error)}`;
+          detail =
+            error instanceof DeadlineError
+              ? `timed out: HTTP ${reply.status} ${error.message}`
+              : `network error reading HTTP ${reply.status}: ${String(error)}`;
         }
       }
       const burstStreak = verdict.kind === 'burst-limit' ? (this.#burstStreaks.get(account.id) ?? 0) + 1 : 0;
@@ -285,7 +298,11 @@ export class CodexRequestPath {
       const message = error instanceof Error ? error.message : String(error);
       attempts.push({ account: account.alias, outcome: `token refresh failed: ${message}` });
       const now = this.options.clock.now();
-      this.#mark(account.id, { reason: 'token refresh failing', detail: `token refresh failed: ${message}`, cooldownUntil: now + TOKEN_TROUBLE_COOLDOWN_MS }, now);
+      this.#mark(
+        account.id,
+        { reason: 'token refresh failing', detail: `token refresh failed: ${message}`, cooldownUntil: now + TOKEN_TROUBLE_COOLDOWN_MS },
+        now,
+      );
       return undefined;
     }
   }
@@ -335,7 +352,11 @@ export class CodexRequestPath {
       const tried = attempts.map((attempt) => `${attempt.account}: ${attempt.outcome}`).join('; ');
       return errorResponse(
         503,
-        { message: `Every account failed for this request (${tried}). This looks like a passing backend or network problem; retrying.`, type: 'server_error', code: 'all_accounts_failed' },
+        {
+          message: `Every account failed for this request (${tried}). This looks like a passing backend or network problem; retrying.`,
+          type: 'server_error',
+          code: 'all_accounts_failed',
+        },
         { 'retry-after': '2' },
       );
     }

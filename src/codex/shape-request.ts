@@ -27,7 +27,6 @@ const UNSUPPORTED_PARAMETERS = [
 
 const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
-
 /** Message roles whose text belongs in `instructions` when it leads the input. */
 const INSTRUCTION_ROLES = new Set(['system', 'developer']);
 

@@ -69,13 +69,20 @@ export async function openStreamGate(reply: TimedReply, options: GateOptions): P
       if (options.signal?.aborted) throw options.signal.reason;
       const held = concat(chunks, size);
       if (error instanceof DeadlineError) {
-        const detail = error.phase === 'first-byte' ? `timed out: no first event within ${seconds(error.ms)}` : `timed out: silent for ${seconds(error.ms)} before any output`;
+        const detail =
+          error.phase === 'first-byte'
+            ? `timed out: no first event within ${seconds(error.ms)}`
+            : `timed out: silent for ${seconds(error.ms)} before any output`;
         return refused({ kind: 'bad-reply', reason: 'timed out' }, detail, held);
       }
       return refused({ kind: 'server-error' }, `network error before any output: ${messageOf(error)}`, held);
     }
     if (result.done) {
-      return refused({ kind: 'bad-reply', reason: 'bad reply' }, size === 0 ? 'stream ended without completion (empty event stream)' : 'stream ended without completion', concat(chunks, size));
+      return refused(
+        { kind: 'bad-reply', reason: 'bad reply' },
+        size === 0 ? 'stream ended without completion (empty event stream)' : 'stream ended without completion',
+        concat(chunks, size),
+      );
     }
     chunks.push(result.value);
     size += result.value.length;

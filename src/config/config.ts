@@ -47,7 +47,10 @@ const modelEdits = z.string().transform((text, ctx) => {
   const items = text.split(',').map((item) => item.trim());
   const bad = items.find((item) => !MODEL_ID.test(item.replace(/^[+-]/, '')));
   if (bad !== undefined) {
-    ctx.addIssue({ code: 'custom', message: bad === '' ? 'an empty item (two commas in a row, or a comma at the end)' : `the item "${bad}" is not a model id` });
+    ctx.addIssue({
+      code: 'custom',
+      message: bad === '' ? 'an empty item (two commas in a row, or a comma at the end)' : `the item "${bad}" is not a model id`,
+    });
     return z.NEVER;
   }
   return items;
@@ -128,7 +131,7 @@ export const SETTINGS = {
       .pipe(z.array(z.number().int().min(1).max(65_535)).min(1)),
     fallback: (): readonly number[] => [1455, 1457],
     description:
-      'Ports for the browser sign-in\'s local callback, tried in order. auth.openai.com accepts only 1455 and 1457 (any other is refused with `unknown_error`), so change this only for an issuer that accepts others, such as a test server.',
+      "Ports for the browser sign-in's local callback, tried in order. auth.openai.com accepts only 1455 and 1457 (any other is refused with `unknown_error`), so change this only for an issuer that accepts others, such as a test server.",
   }),
   refreshQueueConcurrency: setting({
     name: 'REFRESH_QUEUE_CONCURRENCY',
@@ -165,7 +168,7 @@ export const SETTINGS = {
     schema: z.enum(['true', 'false', '1', '0']).transform((text) => text === 'true' || text === '1'),
     fallback: () => false,
     description:
-      'Whether an account with purchased credits stays eligible past its usage limit. Off by default: working past the limit spends the owner\'s money.',
+      "Whether an account with purchased credits stays eligible past its usage limit. Off by default: working past the limit spends the owner's money.",
   }),
   snapshotStaleAfter: setting({
     name: 'SNAPSHOT_STALE_AFTER',
@@ -212,7 +215,8 @@ export const SETTINGS = {
     schema: duration(1_000, 1_800_000),
     // The codex CLI's own stream idle timeout: a model may think for minutes between events.
     fallback: () => 300_000,
-    description: 'How long a model reply may stay silent once it has started. Before any output reaches OpenCode another account is tried; after, OpenCode is shown an error.',
+    description:
+      'How long a model reply may stay silent once it has started. Before any output reaches OpenCode another account is tried; after, OpenCode is shown an error.',
   }),
   tokenRefreshMargin: setting({
     name: 'TOKEN_REFRESH_MARGIN',
@@ -234,7 +238,7 @@ export const SETTINGS = {
     schema: z.enum(NOTIFY_LEVELS),
     fallback: (): NotifyLevel => 'all',
     description:
-      'Toasts in OpenCode\'s TUI. `all`: a session moved to another account, an account needs a new sign-in, every account is out, a weekly window passed the warning threshold, settings were ignored; `errors`: only the ones that need you (sign-in, all out, settings); `off`: none.',
+      "Toasts in OpenCode's TUI. `all`: a session moved to another account, an account needs a new sign-in, every account is out, a weekly window passed the warning threshold, settings were ignored; `errors`: only the ones that need you (sign-in, all out, settings); `off`: none.",
   }),
   notifyWeeklyPercent: setting({
     name: 'NOTIFY_WEEKLY_PERCENT',
@@ -262,7 +266,8 @@ export const SETTINGS = {
     accepts: 'an absolute file path (or ~/...)',
     schema: absolutePath,
     fallback: (env): string => path.join(configuredStoreDir(env), 'plugin.log'),
-    description: 'Where the plugin writes its log inside OpenCode (OpenCode owns the terminal). Default `plugin.log` in the store folder (`OPENCODE_MULTI_AUTH_STORE_DIR` when set).',
+    description:
+      'Where the plugin writes its log inside OpenCode (OpenCode owns the terminal). Default `plugin.log` in the store folder (`OPENCODE_MULTI_AUTH_STORE_DIR` when set).',
     path: true,
   }),
 } as const;

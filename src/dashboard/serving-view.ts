@@ -64,7 +64,9 @@ function othersInWords(data: StoreData, chosen: Account, context: EligibilityCon
     .filter((account) => account.id !== chosen.id)
     .map((account) => {
       const reasons = describeExclusions(exclusionsOf(account, context), context.now, account.alias);
-      return reasons.length > 0 ? `${account.alias}: ${reasons.join('; ')}` : `${account.alias}: ${percentLeftOf(account, context.now, context.snapshotStaleAfterMs)}% left`;
+      return reasons.length > 0
+        ? `${account.alias}: ${reasons.join('; ')}`
+        : `${account.alias}: ${percentLeftOf(account, context.now, context.snapshotStaleAfterMs)}% left`;
     });
   return others.length > 0 ? ` (${others.join(', ')})` : '';
 }
@@ -115,7 +117,9 @@ export function servingView(data: StoreData, settings: ChoiceSettings, now: numb
     const moves = next.accountId !== session.accountId;
     let why = next.why;
     if (moves && next.accountId !== null && next.reason !== 'pinned') {
-      const away = account ? `${account.alias} cannot serve (${describeExclusions(exclusionsOf(account, context), now, account.alias).join('; ')})` : 'its account was removed';
+      const away = account
+        ? `${account.alias} cannot serve (${describeExclusions(exclusionsOf(account, context), now, account.alias).join('; ')})`
+        : 'its account was removed';
       why = redact(`${away}; moves to ${next.alias} (${next.why})`);
     }
     return {

@@ -48,12 +48,7 @@ export const SMALL_REPLY_DEADLINES: Deadlines = { headersMs: 30_000, firstByteMs
  * Sends one request with a deadline on each wait. The caller's `signal` is always honoured: its
  * abort ends the exchange with its own reason, whatever the phase.
  */
-export async function sendWithDeadlines(
-  fetchImpl: typeof fetch,
-  input: string | Request,
-  init: RequestInit,
-  deadlines: Deadlines,
-): Promise<TimedReply> {
+export async function sendWithDeadlines(fetchImpl: typeof fetch, input: string | Request, init: RequestInit, deadlines: Deadlines): Promise<TimedReply> {
   const url = typeof input === 'string' ? input : input.url;
   const callerSignal = init.signal ?? (typeof input === 'string' ? undefined : input.signal);
   if (callerSignal?.aborted) throw callerSignal.reason;

@@ -21,6 +21,8 @@ export class OlderTokensError extends Error {
     /** When the stored tokens were obtained, epoch ms. */
     readonly storedObtainedAt: number,
   ) {
-    super(`The tokens to import are older than the ones stored for "${alias}", which were rotated or signed in since: they have most likely been spent already. Nothing was changed.`);
+    super(
+      `The tokens to import are older than the ones stored for "${alias}", which were rotated or signed in since: they have most likely been spent already. Nothing was changed.`,
+    );
   }
 }

@@ -77,5 +77,8 @@ export const silentLogger: Logger = createLogger('silent', () => {});
 /** Collects lines in memory; for tests and for the command-line tool's `--verbose`. */
 export function memoryLogger(level: LogLevel = 'debug'): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return Object.assign(createLogger(level, (line) => lines.push(line)), { lines });
+  return Object.assign(
+    createLogger(level, (line) => lines.push(line)),
+    { lines },
+  );
 }

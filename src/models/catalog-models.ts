@@ -11,10 +11,7 @@ const UNKNOWN_MODEL_MAX_OUTPUT = UNKNOWN_MODEL_DEFAULTS.limit.output;
  * one it does not know is listed with its catalog display name and the defaults. Undefined when no
  * catalog has been read yet: the caller then falls back to the data file. Pure.
  */
-export function specsFromCatalogs(
-  catalogs: ReadonlyArray<readonly CatalogModel[]>,
-  known: readonly CodexModelSpec[],
-): CodexModelSpec[] | undefined {
+export function specsFromCatalogs(catalogs: ReadonlyArray<readonly CatalogModel[]>, known: readonly CodexModelSpec[]): CodexModelSpec[] | undefined {
   if (catalogs.length === 0) return undefined;
   const listed = new Map<string, { displayName?: string; contextWindow?: number }>();
   for (const catalog of catalogs) {
@@ -32,10 +29,15 @@ export function specsFromCatalogs(
     const spec = known.find((candidate) => candidate.id === slug);
     const context = seen.contextWindow;
     if (spec) {
-      specs.push(context === undefined ? spec : { ...spec, limit: { context, input: Math.min(spec.limit.input, context), output: Math.min(spec.limit.output, context) } });
+      specs.push(
+        context === undefined
+          ? spec
+          : { ...spec, limit: { context, input: Math.min(spec.limit.input, context), output: Math.min(spec.limit.output, context) } },
+      );
       continue;
     }
-    const limit = context === undefined ? { ...UNKNOWN_MODEL_DEFAULTS.limit } : { context, input: context, output: Math.min(UNKNOWN_MODEL_MAX_OUTPUT, context) };
+    const limit =
+      context === undefined ? { ...UNKNOWN_MODEL_DEFAULTS.limit } : { context, input: context, output: Math.min(UNKNOWN_MODEL_MAX_OUTPUT, context) };
     specs.push({ ...UNKNOWN_MODEL_DEFAULTS, id: slug, name: seen.displayName ?? slug, limit });
   }
   return specs;

@@ -34,7 +34,16 @@ const LIMIT_400K = { context: 400_000, input: 272_000, output: 128_000 };
 const LIMIT_1M = { context: 1_050_000, input: 922_000, output: 128_000 };
 
 export const CODEX_MODELS: readonly CodexModelSpec[] = [
-  { id: 'gpt-5.3-codex-spark', name: 'GPT-5.3 Codex Spark', family: 'gpt-codex-spark', releaseDate: '2026-02-05', limit: LIMIT_128K, fast: false, temperature: false, pdf: true },
+  {
+    id: 'gpt-5.3-codex-spark',
+    name: 'GPT-5.3 Codex Spark',
+    family: 'gpt-codex-spark',
+    releaseDate: '2026-02-05',
+    limit: LIMIT_128K,
+    fast: false,
+    temperature: false,
+    pdf: true,
+  },
   { id: 'gpt-5.4', name: 'GPT-5.4', family: 'gpt', releaseDate: '2026-03-05', limit: LIMIT_1M, fast: true, temperature: true, pdf: true },
   { id: 'gpt-5.4-mini', name: 'GPT-5.4 mini', family: 'gpt-mini', releaseDate: '2026-03-17', limit: LIMIT_400K, fast: true, temperature: true, pdf: false },
   { id: 'gpt-5.5', name: 'GPT-5.5', family: 'gpt', releaseDate: '2026-04-23', limit: LIMIT_400K, fast: true, temperature: false, pdf: true },

@@ -36,7 +36,9 @@ export function noticesFromRouting(event: RoutingEvent, data: StoreData, context
       const reason = whyMoved(event, data, context);
       // An account that could still serve lost the session by choice (round-robin, least-used): nothing to report.
       if (reason === undefined) return [];
-      return [{ kind: 'session-moved', fromAccountId: event.fromAccountId, from: aliasOf(data, event.fromAccountId), to: aliasOf(data, event.toAccountId), reason }];
+      return [
+        { kind: 'session-moved', fromAccountId: event.fromAccountId, from: aliasOf(data, event.fromAccountId), to: aliasOf(data, event.toAccountId), reason },
+      ];
     }
     case 'no-eligible-account': {
       const { choice } = event;

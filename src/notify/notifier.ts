@@ -46,7 +46,9 @@ export class TuiNotifier {
     if (!this.enabled) return;
     try {
       const { config, store, clock } = this.options;
-      this.#notice(noticesFromRouting(event, store.peek(), { now: clock.now(), pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter }));
+      this.#notice(
+        noticesFromRouting(event, store.peek(), { now: clock.now(), pauseAtPercent: config.pauseAtPercent, snapshotStaleAfterMs: config.snapshotStaleAfter }),
+      );
     } catch (error) {
       this.options.logger.debug('notice dropped', { error: error instanceof Error ? error.message : String(error) });
     }
@@ -89,7 +91,9 @@ export class TuiNotifier {
   #checkStore(): void {
     try {
       const { config, store, clock } = this.options;
-      this.#notice(noticesFromStore(store.peek(), { now: clock.now(), weeklyPercent: config.notifyWeeklyPercent, snapshotStaleAfterMs: config.snapshotStaleAfter }));
+      this.#notice(
+        noticesFromStore(store.peek(), { now: clock.now(), weeklyPercent: config.notifyWeeklyPercent, snapshotStaleAfterMs: config.snapshotStaleAfter }),
+      );
     } catch (error) {
       this.options.logger.debug('store notices dropped', { error: error instanceof Error ? error.message : String(error) });
     }

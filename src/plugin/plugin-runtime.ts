@@ -99,7 +99,14 @@ export class PluginRuntime {
       pluginAgent: `${PACKAGE_NAME}/${this.version}`,
       onEvent: this.notifier.onRoutingEvent,
     });
-    this.refreshQueue = new UsageRefreshQueue({ store: this.store, tokens: this.tokens, config, fetch: smallReplyFetch, clock: this.clock, logger: this.logger });
+    this.refreshQueue = new UsageRefreshQueue({
+      store: this.store,
+      tokens: this.tokens,
+      config,
+      fetch: smallReplyFetch,
+      clock: this.clock,
+      logger: this.logger,
+    });
     this.backgroundRefresher = new BackgroundUsageRefresher({ queue: this.refreshQueue, store: this.store, config, clock: this.clock, logger: this.logger });
   }
 

@@ -101,10 +101,7 @@ function lacksModel(account: Account, model: string | undefined): boolean {
 /** Most fundamental first: what needs a person, then what passes with time. */
 const CHECKS: readonly Check[] = [
   (account) => (account.enabled ? undefined : { kind: 'disabled' }),
-  ({ health }) =>
-    health.reloginRequired
-      ? { kind: 'relogin-required', reason: health.reloginRequired.reason, since: health.reloginRequired.at }
-      : undefined,
+  ({ health }) => (health.reloginRequired ? { kind: 'relogin-required', reason: health.reloginRequired.reason, since: health.reloginRequired.at } : undefined),
   ({ health }, { now }) =>
     health.workspaceDeactivatedUntil !== undefined && health.workspaceDeactivatedUntil > now
       ? { kind: 'workspace-deactivated', until: health.workspaceDeactivatedUntil }
@@ -123,17 +120,15 @@ const CHECKS: readonly Check[] = [
   (account, context) => {
     if (spendsCredits(account, context)) return undefined;
     const flag = activeLimitFlag(account, context);
-    return flag ? { kind: 'limit-reached', ...(flag.reason ? { reason: flag.reason } : {}), ...(flag.until !== undefined ? { until: flag.until } : {}) } : undefined;
+    return flag
+      ? { kind: 'limit-reached', ...(flag.reason ? { reason: flag.reason } : {}), ...(flag.until !== undefined ? { until: flag.until } : {}) }
+      : undefined;
   },
   familyCheck,
 ];
 
 function windowPauses(snapshot: WindowSnapshot | undefined, context: EligibilityContext): boolean {
-  return (
-    snapshot !== undefined &&
-    snapshot.usedPercent >= context.pauseAtPercent &&
-    !isSnapshotStale(snapshot, context.now, context.snapshotStaleAfterMs)
-  );
+  return snapshot !== undefined && snapshot.usedPercent >= context.pauseAtPercent && !isSnapshotStale(snapshot, context.now, context.snapshotStaleAfterMs);
 }
 
 /**

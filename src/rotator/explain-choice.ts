@@ -47,7 +47,12 @@ export interface NewSessionExplanation {
  * Where a new session would go right now and why, with every account's standing. Pure, and built from
  * the same functions the rotator uses, so it cannot drift from what the rotator does. Not on the hot path.
  */
-export function explainNewSession(data: StoreData, now: number, settings: { strategy: Strategy; pauseAtPercent: number; snapshotStaleAfterMs: number }, model?: string): NewSessionExplanation {
+export function explainNewSession(
+  data: StoreData,
+  now: number,
+  settings: { strategy: Strategy; pauseAtPercent: number; snapshotStaleAfterMs: number },
+  model?: string,
+): NewSessionExplanation {
   const context: EligibilityContext = { now, model, pauseAtPercent: settings.pauseAtPercent, snapshotStaleAfterMs: settings.snapshotStaleAfterMs };
   const choice = chooseAccount(data, { now, model, tried: new Set() }, {}, settings);
   const standings = data.accounts.map((account): AccountStanding => {

@@ -37,7 +37,8 @@ export function describeExclusion(exclusion: Exclusion, now: number, alias: stri
     }
     case 'family-limit': {
       const label = familyLabel(exclusion.family);
-      const usage = exclusion.window === undefined ? 'limit reached' : `limit (${Math.round(exclusion.usedPercent ?? 100)}% of ${WINDOW_LABELS[exclusion.window]} used)`;
+      const usage =
+        exclusion.window === undefined ? 'limit reached' : `limit (${Math.round(exclusion.usedPercent ?? 100)}% of ${WINDOW_LABELS[exclusion.window]} used)`;
       const until = exclusion.until === undefined ? '' : ` until ${formatMoment(exclusion.until, now)}`;
       return `${label} ${usage}${until}; its other models still work`;
     }

@@ -57,9 +57,10 @@ export interface BrowserSignIn {
 export async function startBrowserSignIn(options: BrowserSignInOptions): Promise<BrowserSignIn> {
   const pkce = createPkce();
   const state = createState();
-  const server = options.listen === false
-    ? pasteOnly(options.ports ?? DEFAULT_CALLBACK_PORTS, options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS)
-    : await startCallbackServer({ expectedState: state, ports: options.ports, timeoutMs: options.timeoutMs, onIgnored: options.onIgnored });
+  const server =
+    options.listen === false
+      ? pasteOnly(options.ports ?? DEFAULT_CALLBACK_PORTS, options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS)
+      : await startCallbackServer({ expectedState: state, ports: options.ports, timeoutMs: options.timeoutMs, onIgnored: options.onIgnored });
   const url = buildAuthorizeUrl({
     issuer: options.issuer,
     clientId: CLIENT_ID,
@@ -98,7 +99,8 @@ export async function startBrowserSignIn(options: BrowserSignInOptions): Promise
         grant = await exchange(code);
       } catch (error) {
         // The issuer refused the code itself (a typo, or a code from another sign-in): the right one still works.
-        if (error instanceof IssuerRequestError && error.status === 400) throw new UnreadablePasteError(`the sign-in server does not know that code (${error.detail}); check it and paste it again`);
+        if (error instanceof IssuerRequestError && error.status === 400)
+          throw new UnreadablePasteError(`the sign-in server does not know that code (${error.detail}); check it and paste it again`);
         via = 'pasted';
         finish.reject(error);
         throw error;

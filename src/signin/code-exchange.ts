@@ -17,7 +17,8 @@ export async function exchangeCode(issuer: string, input: CodeExchangeInput, opt
   try {
     grant = await exchangeAuthorizationCode(issuer, input, { fetch: options.fetch });
   } catch (error) {
-    if (error instanceof OAuthError) throw new IssuerRequestError(step, error.status, [error.code, error.description].filter(Boolean).join(': ') || 'no details');
+    if (error instanceof OAuthError)
+      throw new IssuerRequestError(step, error.status, [error.code, error.description].filter(Boolean).join(': ') || 'no details');
     if (error instanceof TypeError) throw new IssuerRequestError(step, undefined, (error.cause as Error | undefined)?.message ?? error.message);
     throw new IssuerRequestError(step, undefined, (error as Error).message);
   }

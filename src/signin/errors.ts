@@ -45,7 +45,9 @@ export class AuthorizationDeniedError extends Error {
 export class UnreadablePasteError extends Error {
   override readonly name = 'UnreadablePasteError';
   constructor(readonly problem: string) {
-    super(`Could not use what was pasted: ${problem}. Paste the full address the browser ended on (it starts with http://localhost:<port>/auth/callback?code=); the sign-in is still waiting.`);
+    super(
+      `Could not use what was pasted: ${problem}. Paste the full address the browser ended on (it starts with http://localhost:<port>/auth/callback?code=); the sign-in is still waiting.`,
+    );
   }
 }
 

@@ -210,7 +210,12 @@ export class AccountStore {
       if (error instanceof StoreUnreadableError) {
         const stat = await fs.promises.stat(this.filePath).catch(() => undefined);
         if (stat) this.#failed = { signature: signatureOf(stat), error };
-        this.#logger.error('account store unreadable', { file: this.filePath, problem: error.problem, copiedTo: error.copiedTo, lastKnownGood: error.lastKnownGood });
+        this.#logger.error('account store unreadable', {
+          file: this.filePath,
+          problem: error.problem,
+          copiedTo: error.copiedTo,
+          lastKnownGood: error.lastKnownGood,
+        });
       }
       throw error;
     }

@@ -40,10 +40,7 @@ export class StoreLockTimeoutError extends Error {
     readonly holder?: { pid?: number; host?: string; since?: number },
   ) {
     const who = holder?.pid ? ` (held by pid ${holder.pid}${holder.host ? ` on ${holder.host}` : ''})` : '';
-    super(
-      `Timed out after ${waitedMs} ms waiting for the lock ${lockPath}${who}. ` +
-        `If no opencode-multi-auth process is running, delete that file.`,
-    );
+    super(`Timed out after ${waitedMs} ms waiting for the lock ${lockPath}${who}. ` + `If no opencode-multi-auth process is running, delete that file.`);
   }
 }
 

@@ -3,9 +3,7 @@ import { readIdentity } from './jwt-claims.js';
 import { STORE_VERSION, accountIdentity } from './schema.js';
 
 /** Why a file's contents cannot be brought to the current version. */
-export type MigrationOutcome =
-  | { ok: true; value: unknown; fromVersion: number | 'unversioned' }
-  | { ok: false; problem: string };
+export type MigrationOutcome = { ok: true; value: unknown; fromVersion: number | 'unversioned' } | { ok: false; problem: string };
 
 const VersionedSchema = z.looseObject({ version: z.number() });
 

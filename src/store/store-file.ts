@@ -22,8 +22,7 @@ export function sameSignature(a: FileSignature | undefined, b: FileSignature | u
 }
 
 export type StoreFileRead =
-  | { exists: false }
-  | { exists: true; data: StoreData; text: string; signature: FileSignature; migratedFrom?: number | 'unversioned' };
+  { exists: false } | { exists: true; data: StoreData; text: string; signature: FileSignature; migratedFrom?: number | 'unversioned' };
 
 const lastGoodPath = (filePath: string) => `${filePath}.last-good`;
 /** Named by a hash of the contents: one copy per distinct corrupt content, however often it is read. */
@@ -84,7 +83,13 @@ export async function readStoreFile(filePath: string, now: number): Promise<Stor
   }
   const parsed = parseStoreText(text, now);
   if (parsed.ok) {
-    return { exists: true, data: parsed.data, text, signature: signatureOf(stat), ...(parsed.migratedFrom !== undefined ? { migratedFrom: parsed.migratedFrom } : {}) };
+    return {
+      exists: true,
+      data: parsed.data,
+      text,
+      signature: signatureOf(stat),
+      ...(parsed.migratedFrom !== undefined ? { migratedFrom: parsed.migratedFrom } : {}),
+    };
   }
   const copiedTo = await copyAside(filePath, text);
   const lastKnownGood = await findLastKnownGood(filePath, now);
@@ -94,7 +99,13 @@ export async function readStoreFile(filePath: string, now: number): Promise<Stor
 async function copyAside(filePath: string, text: string): Promise<string | undefined> {
   const target = corruptCopyPath(filePath, text);
   // The same contents were copied aside before (by this or another process): one copy is enough.
-  if (await fs.promises.stat(target).then(() => true, () => false)) return target;
+  if (
+    await fs.promises.stat(target).then(
+      () => true,
+      () => false,
+    )
+  )
+    return target;
   try {
     // Atomic, so a process killed mid-copy never leaves a truncated copy under the content's name.
     await writeFileAtomic(target, text, 0o600);
@@ -115,4 +126,3 @@ async function findLastKnownGood(filePath: string, now: number): Promise<string 
 export async function saveLastKnownGood(filePath: string, text: string): Promise<void> {
   await writeFileAtomic(lastGoodPath(filePath), text, 0o600);
 }
-

@@ -26,7 +26,9 @@ export class TokenRefreshError extends Error {
     readonly retryAt?: number,
     cause?: unknown,
   ) {
-    const what = status ? `the issuer answered ${status}${code ? ` ${code}` : ''}` : `the issuer could not be reached${cause instanceof Error ? ` (${redact(cause.message)})` : ''}`;
+    const what = status
+      ? `the issuer answered ${status}${code ? ` ${code}` : ''}`
+      : `the issuer could not be reached${cause instanceof Error ? ` (${redact(cause.message)})` : ''}`;
     super(`Refreshing the token of account "${alias}" failed: ${what}. It will be retried; nothing needs doing unless this persists.`);
   }
 }

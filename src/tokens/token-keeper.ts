@@ -179,7 +179,13 @@ export class TokenKeeper {
     const results: Array<{ alias: string; outcome: JournalOutcome }> = [];
     for (const account of data.accounts) {
       const { journal } = refreshFiles(this.#leaseDir, account.id);
-      if (!(await fs.promises.access(journal).then(() => true, () => false))) continue;
+      if (
+        !(await fs.promises.access(journal).then(
+          () => true,
+          () => false,
+        ))
+      )
+        continue;
       try {
         const outcome = await this.#withLease(account.id, 2_000, () => this.#settle(account.id));
         results.push({ alias: account.alias, outcome });
@@ -191,7 +197,11 @@ export class TokenKeeper {
   }
 
   async #settle(accountId: string): Promise<JournalOutcome> {
-    const outcome = await settleJournal({ store: this.#store, clock: this.#clock, logger: this.#logger }, refreshFiles(this.#leaseDir, accountId).journal, accountId);
+    const outcome = await settleJournal(
+      { store: this.#store, clock: this.#clock, logger: this.#logger },
+      refreshFiles(this.#leaseDir, accountId).journal,
+      accountId,
+    );
     if (outcome.kind === 'recovered') this.stats.recovered += 1;
     if (outcome.kind === 'interrupted') this.stats.interrupted += 1;
     return outcome;

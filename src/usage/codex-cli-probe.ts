@@ -108,9 +108,7 @@ async function sessionLines(codexHome: string): Promise<string> {
   } catch {
     return '';
   }
-  const withTimes = await Promise.all(
-    files.map(async (file) => ({ file: path.join(root, file), mtime: (await fs.stat(path.join(root, file))).mtimeMs })),
-  );
+  const withTimes = await Promise.all(files.map(async (file) => ({ file: path.join(root, file), mtime: (await fs.stat(path.join(root, file))).mtimeMs })));
   withTimes.sort((a, b) => a.mtime - b.mtime);
   const texts = await Promise.all(withTimes.map(({ file }) => fs.readFile(file, 'utf8')));
   return texts.join('\n');
@@ -171,12 +169,9 @@ export async function probeWithCodexCli(request: CodexCliProbeRequest): Promise<
     await fs.rm(authFile, { force: true });
   }
   const observation =
-    rateLimitsFromCodexLines(result.stdout, request.observedAt) ??
-    rateLimitsFromCodexLines(await sessionLines(request.codexHome), request.observedAt);
+    rateLimitsFromCodexLines(result.stdout, request.observedAt) ?? rateLimitsFromCodexLines(await sessionLines(request.codexHome), request.observedAt);
   if (observation) return observation;
-  throw new ProbeError(
-    'cli-failed',
-    `The codex CLI exited with code ${result.code} without reporting rate limits; the limits stay unknown.`,
-    { exitCode: result.code },
-  );
+  throw new ProbeError('cli-failed', `The codex CLI exited with code ${result.code} without reporting rate limits; the limits stay unknown.`, {
+    exitCode: result.code,
+  });
 }

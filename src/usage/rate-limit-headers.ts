@@ -163,11 +163,7 @@ function creditsFromHeaders(headers: Headers, observedAt: number): Credits | und
  * `x-codex-active-limit` names a family, they are that FAMILY's numbers and are recorded as the
  * family's, never as the account's 5 h / weekly windows. Decided by the name, never by comparing values.
  */
-export function snapshotsFromHeaders(
-  headers: Headers,
-  observedAt: number,
-  source: SnapshotSource = 'response-headers',
-): UsageObservation {
+export function snapshotsFromHeaders(headers: Headers, observedAt: number, source: SnapshotSource = 'response-headers'): UsageObservation {
   const observation: UsageObservation = {};
   const activeHeader = headers.get(`x-${MAIN_FAMILY}-active-limit`);
   const active = activeFamily(activeHeader);

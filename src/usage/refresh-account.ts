@@ -66,7 +66,6 @@ export class UsageRefreshFailedError extends Error {
   }
 }
 
-
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -123,11 +122,7 @@ async function probe(ctx: RefreshContext, account: Account, token: string, signa
         env: ctx.codexCli.env,
       });
     } catch (cliError) {
-      throw new UsageRefreshFailedError(
-        account.id,
-        `${usageFailure}; probe: ${error.message}; codex CLI probe: ${describe(cliError)}`,
-        'unavailable',
-      );
+      throw new UsageRefreshFailedError(account.id, `${usageFailure}; probe: ${error.message}; codex CLI probe: ${describe(cliError)}`, 'unavailable');
     }
   }
 }
@@ -150,8 +145,7 @@ export async function refreshAccountUsage(ctx: RefreshContext, accountId: string
     throw new UsageRefreshFailedError(accountId, `needs a new sign-in (${account.health.reloginRequired!.reason})`, 'relogin-required');
   }
   let token = flagged ? account.tokens.accessToken : await tokenFor(ctx, accountId);
-  const read = (accessToken: string) =>
-    ctx.client.read({ accessToken, chatgptAccountId: account.chatgptAccountId, preferredRoute, signal, accountId });
+  const read = (accessToken: string) => ctx.client.read({ accessToken, chatgptAccountId: account.chatgptAccountId, preferredRoute, signal, accountId });
 
   let observation: UsageObservation;
   let source: SnapshotSource = 'usage-endpoint';

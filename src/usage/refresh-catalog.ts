@@ -36,7 +36,15 @@ export async function refreshCatalogIfDue(ctx: CatalogRefreshContext, accountId:
   if (!account || !isCatalogDue(account, ctx.clock.now())) return 'not-due';
   const etag = account.catalog?.etag;
   const read = (accessToken: string) =>
-    readModelCatalog({ baseUrl: ctx.baseUrl, accessToken, chatgptAccountId: account.chatgptAccountId, etag, fetch: ctx.fetch, timeoutMs: CATALOG_TIMEOUT_MS, signal });
+    readModelCatalog({
+      baseUrl: ctx.baseUrl,
+      accessToken,
+      chatgptAccountId: account.chatgptAccountId,
+      etag,
+      fetch: ctx.fetch,
+      timeoutMs: CATALOG_TIMEOUT_MS,
+      signal,
+    });
   let token = await ctx.tokens.accessToken(accountId);
   let result;
   try {

@@ -53,7 +53,9 @@ export function limitFlagFromReply(reply: UsageReply, pair: WindowPair, observed
   if (!reached) return { reached: false, observedAt };
   const windows = [pair.fiveHour, pair.weekly, pair.monthly].filter((window) => window !== undefined);
   const exhausted = windows.filter((window) => window.usedPercent >= 100);
-  const resets = (exhausted.length > 0 ? exhausted : windows).map((window) => window.resetsAt).filter((at): at is number => at !== undefined && at > observedAt);
+  const resets = (exhausted.length > 0 ? exhausted : windows)
+    .map((window) => window.resetsAt)
+    .filter((at): at is number => at !== undefined && at > observedAt);
   const flag: LimitFlag = { reached: true, observedAt };
   const reason = reply.rate_limit_reached_type?.type;
   if (reason) flag.reason = reason;

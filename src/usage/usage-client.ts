@@ -1,11 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import { silentLogger } from '../log/logger.js';
-import {
-  challengeBackoffMs,
-  classifyUsageAnswer,
-  fallsBackToOtherRoute,
-  isRetriedOnSameRoute,
-} from './classify-usage-answer.js';
+import { challengeBackoffMs, classifyUsageAnswer, fallsBackToOtherRoute, isRetriedOnSameRoute } from './classify-usage-answer.js';
 import { codexRequestHeaders } from '../http/codex-request-headers.js';
 import { UsageEndpointError, type UsageRoute } from './errors.js';
 import { UsageReplySchema, type UsageReply } from './usage-response.js';
@@ -106,11 +101,7 @@ export class UsageClient {
     // Both routes refused. The first refusal speaks for the account unless the second says more.
     const last = failures[failures.length - 1]!;
     const tried = failures.map((failure) => failure.details.route!).filter(Boolean);
-    throw new UsageEndpointError(
-      last.kind,
-      `Both usage routes refused: ${failures.map((failure) => failure.message).join('; ')}.`,
-      { ...last.details, tried },
-    );
+    throw new UsageEndpointError(last.kind, `Both usage routes refused: ${failures.map((failure) => failure.message).join('; ')}.`, { ...last.details, tried });
   }
 
   private async readRoute(route: UsageRoute, request: UsageReadRequest): Promise<UsageReply> {

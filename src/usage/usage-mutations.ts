@@ -9,8 +9,7 @@ import type { UsageObservation } from './rate-limit-headers.js';
  * account is gone.
  */
 
-const isNewer = (incoming: number | undefined, stored: number | undefined): boolean =>
-  stored === undefined || (incoming !== undefined && incoming > stored);
+const isNewer = (incoming: number | undefined, stored: number | undefined): boolean => stored === undefined || (incoming !== undefined && incoming > stored);
 
 function recordCredits(data: StoreData, accountId: string, credits: Credits): void {
   const account = findAccount(data, accountId);
@@ -19,13 +18,7 @@ function recordCredits(data: StoreData, accountId: string, credits: Credits): vo
   account.usage.credits = { ...credits };
 }
 
-function recordAdditionalSnapshot(
-  data: StoreData,
-  accountId: string,
-  name: string,
-  kind: WindowKind,
-  snapshot: WindowSnapshot,
-): void {
+function recordAdditionalSnapshot(data: StoreData, accountId: string, name: string, kind: WindowKind, snapshot: WindowSnapshot): void {
   const account = findAccount(data, accountId);
   if (!account) return;
   const additional = (account.usage.additional ??= {});
@@ -44,9 +37,7 @@ function recordLimitFlag(data: StoreData, accountId: string, flag: LimitFlag): v
 
 function observedAtOf(observation: UsageObservation): number | undefined {
   const pairs = [observation, ...Object.values(observation.additional ?? {})];
-  const times = pairs
-    .flatMap((pair) => WINDOW_KINDS.map((kind) => pair[kind]?.observedAt))
-    .filter((at): at is number => at !== undefined);
+  const times = pairs.flatMap((pair) => WINDOW_KINDS.map((kind) => pair[kind]?.observedAt)).filter((at): at is number => at !== undefined);
   return times.length === 0 ? undefined : Math.max(...times);
 }
 

@@ -9,7 +9,9 @@ const SRC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 
 function folderImports(): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
   const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : []));
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : entry.name.endsWith('.ts') ? [path.join(dir, entry.name)] : []));
   for (const file of walk(SRC)) {
     const from = path.relative(SRC, file).split(path.sep)[0]!;
     if (from.endsWith('.ts')) continue;

@@ -52,7 +52,9 @@ describe('status and list', () => {
     expect(lines[0]).toMatch(/^ALIAS\s+EMAIL\s+PLAN\s+STATE\s+LAST USED$/);
     expect(result.stdout).toMatch(/^work\s+work@example\.test\s+pro\s+active\s+never$/m);
     expect(result.stdout).toMatch(/^home\s+home@example\.test\s+plus\s+cooling down/m);
-    expect(result.stdout.replace(/\s+/g, ' ')).toMatch(/! cooling down \(usage_limit_reached\) until \d\d:\d\d \S+, in (1 h 59 min|2 h); it comes back on its own, or run `opencode-multi-auth clear home`/);
+    expect(result.stdout.replace(/\s+/g, ' ')).toMatch(
+      /! cooling down \(usage_limit_reached\) until \d\d:\d\d \S+, in (1 h 59 min|2 h); it comes back on its own, or run `opencode-multi-auth clear home`/,
+    );
     expect(result.stdout).toMatch(/^old\s+old@example\.test\s+plus\s+sign-in needed/m);
     expect(result.stdout).toMatch(/5h ████░░░░░░ {2}40% resets \d\d:\d\d \S+, in (59 min|1 h)/);
     expect(result.stdout).toMatch(/^ {2}last error 3 min ago: stream ended without completion$/m);
@@ -139,7 +141,25 @@ describe('changing accounts', () => {
   });
 
   it('prints help with an example for every command', async () => {
-    const commands = ['login', 'import', 'list', 'status', 'refresh', 'enable', 'disable', 'clear', 'pin', 'unpin', 'rename', 'remove', 'export', 'dashboard', 'doctor', 'completion', 'version'];
+    const commands = [
+      'login',
+      'import',
+      'list',
+      'status',
+      'refresh',
+      'enable',
+      'disable',
+      'clear',
+      'pin',
+      'unpin',
+      'rename',
+      'remove',
+      'export',
+      'dashboard',
+      'doctor',
+      'completion',
+      'version',
+    ];
     const results = await Promise.all(commands.map((command) => runCli(world, [command, '--help'])));
     for (const [index, result] of results.entries()) {
       expect(result.code, commands[index]).toBe(0);
@@ -157,7 +177,12 @@ describe('import codex', () => {
     await fs.rm(path.join(world.storeDir, 'accounts.json'));
     const tokens = world.sim.issueTokens('acct-work');
     const codexFile = path.join(world.home, 'codex-auth.json');
-    await fs.writeFile(codexFile, JSON.stringify({ tokens: { id_token: tokens.id_token, access_token: tokens.access_token, refresh_token: tokens.refresh_token, account_id: 'acct-work' } }));
+    await fs.writeFile(
+      codexFile,
+      JSON.stringify({
+        tokens: { id_token: tokens.id_token, access_token: tokens.access_token, refresh_token: tokens.refresh_token, account_id: 'acct-work' },
+      }),
+    );
     const result = await runCli(world, ['import', 'codex', codexFile, '--alias', 'cx']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Imported cx (work@example.test) from the codex CLI.');

@@ -77,7 +77,11 @@ describe('version, did you mean, completion', () => {
     const script = path.join(world.home, 'completion.bash');
     await fs.writeFile(script, bash);
     // bash parses it, and completing `opencode-multi-auth cl` offers clear.
-    const { stdout } = await exec('bash', ['-c', `source ${script}; COMP_WORDS=(opencode-multi-auth cl); COMP_CWORD=1; _opencode_multi_auth; echo "\${COMPREPLY[@]}"`], { timeout: 10_000 });
+    const { stdout } = await exec(
+      'bash',
+      ['-c', `source ${script}; COMP_WORDS=(opencode-multi-auth cl); COMP_CWORD=1; _opencode_multi_auth; echo "\${COMPREPLY[@]}"`],
+      { timeout: 10_000 },
+    );
     expect(stdout.trim()).toBe('clear');
     expect((await runCli(world, ['completion', 'powershell'])).code).toBe(2);
   });
@@ -118,7 +122,9 @@ describe('pin', () => {
     const result = await runCli(world, ['pin', 'work', '--for', '2h']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Pinned to work for 2 h \(until \d\d:\d\d \S+, in 2 h\)\./);
-    expect(flat(result.stderr)).toMatch(/Warning: work is cooling down \(usage limit reached\) until .*`opencode-multi-auth clear work`\. The pin never falls back/);
+    expect(flat(result.stderr)).toMatch(
+      /Warning: work is cooling down \(usage limit reached\) until .*`opencode-multi-auth clear work`\. The pin never falls back/,
+    );
     for (const line of result.stderr.split('\n')) expect(Array.from(line).length, line).toBeLessThanOrEqual(80);
     const help = await runCli(world, ['pin', '--help']);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain('A pin never falls back to the other accounts');

@@ -69,7 +69,9 @@ describe('doctor proves the plugin is loadable as configured', () => {
   it('fails a package name that is not on the registry: OpenCode cannot install it', async () => {
     await globalConfig(['opencode-multi-auth-codex']);
     const { code, json, text } = await doctor();
-    expect(plugin(json)).toMatchObject([{ level: 'fail', message: expect.stringContaining('is not on the npm registry, so OpenCode cannot install it') as unknown }]);
+    expect(plugin(json)).toMatchObject([
+      { level: 'fail', message: expect.stringContaining('is not on the npm registry, so OpenCode cannot install it') as unknown },
+    ]);
     expect(plugin(json)[0]!.fix).toContain('Install from a clone or a packed tarball');
     expect(text).not.toContain('Everything needed is in place');
     expect(code).toBe(1);
@@ -82,7 +84,9 @@ describe('doctor proves the plugin is loadable as configured', () => {
     expect(plugin(json)).toMatchObject([{ level: 'fail', message: expect.stringContaining('version 9.9.9 does not exist on npm (latest: 0.1.0)') as unknown }]);
     expect(code).toBe(1);
     await globalConfig(['opencode-multi-auth-codex@0.1.0']);
-    expect(plugin((await doctor()).json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('OpenCode installs it from npm on its next start') as unknown }]);
+    expect(plugin((await doctor()).json)).toMatchObject([
+      { level: 'ok', message: expect.stringContaining('OpenCode installs it from npm on its next start') as unknown },
+    ]);
   });
 
   it('accepts a package OpenCode has installed in its cache, and checks that it exports the plugin', async () => {
@@ -91,13 +95,17 @@ describe('doctor proves the plugin is loadable as configured', () => {
     await fs.mkdir(installed, { recursive: true });
     await fs.symlink(path.resolve('.'), path.join(installed, 'opencode-multi-auth-codex'));
     const { json } = await doctor();
-    expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining('is installed by OpenCode (0.1.0) and exports the plugin') as unknown }]);
+    expect(plugin(json)).toMatchObject([
+      { level: 'ok', message: expect.stringContaining('is installed by OpenCode (0.1.0) and exports the plugin') as unknown },
+    ]);
   });
 
   it('calls a missing file:// path missing, not "does not list the plugin"', async () => {
     await globalConfig(['file:///nowhere/opencode-multi-auth-codex/dist/index.js']);
     const { code, json } = await doctor();
-    expect(plugin(json)).toMatchObject([{ level: 'fail', message: expect.stringContaining('/nowhere/opencode-multi-auth-codex/dist/index.js does not exist') as unknown }]);
+    expect(plugin(json)).toMatchObject([
+      { level: 'fail', message: expect.stringContaining('/nowhere/opencode-multi-auth-codex/dist/index.js does not exist') as unknown },
+    ]);
     expect(json.checks.some((check) => check.message.includes('not in the "plugin" list'))).toBe(false);
     expect(code).toBe(1);
   });
@@ -118,7 +126,10 @@ describe('doctor proves the plugin is loadable as configured', () => {
     await fs.writeFile(path.join(project, 'opencode.json'), JSON.stringify({ plugin: [PLUGIN_FILE] }));
     const { json } = await doctor({ cwd: project });
     expect(plugin(json)).toMatchObject([{ level: 'ok', message: expect.stringContaining(`(${path.join(project, 'opencode.json')})`) as unknown }]);
-    expect(json.checks.find((check) => check.name === 'versions')).toMatchObject({ level: 'ok', message: expect.stringMatching(/opencode-multi-auth-codex 0\.1\.0; OpenCode \d+\.\d+/) as unknown });
+    expect(json.checks.find((check) => check.name === 'versions')).toMatchObject({
+      level: 'ok',
+      message: expect.stringMatching(/opencode-multi-auth-codex 0\.1\.0; OpenCode \d+\.\d+/) as unknown,
+    });
   });
 });
 

@@ -50,9 +50,7 @@ describe('per-family usage in status, --json and the dashboard view model', () =
   it('the dashboard view model carries each family, and the account stays active', () => {
     const [work] = dashboardView(sparkSpent(), { now: NOW, eligibility: { pauseAtPercent: 100, snapshotStaleAfterMs: 2 * HOUR } }).accounts;
     expect(work!.state.kind).toBe('active');
-    expect(work!.families).toEqual([
-      expect.objectContaining({ id: 'codex_bengalfox', label: 'GPT-5.3-Codex-Spark', outUntil: NOW + 2 * HOUR, weekly: null }),
-    ]);
+    expect(work!.families).toEqual([expect.objectContaining({ id: 'codex_bengalfox', label: 'GPT-5.3-Codex-Spark', outUntil: NOW + 2 * HOUR, weekly: null })]);
     expect(work!.families[0]!.fiveHour?.usedPercent).toBe(100);
   });
 

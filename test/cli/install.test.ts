@@ -33,7 +33,10 @@ beforeAll(async () => {
   tarball = path.join(workDir, packed.stdout.trim().split('\n').pop()!);
   const app = path.join(workDir, 'app');
   await fs.mkdir(app);
-  await exec('npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', tarball], { cwd: app, timeout: 240_000 });
+  await exec('npm', ['install', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', tarball], {
+    cwd: app,
+    timeout: 240_000,
+  });
   installedDir = path.join(app, 'node_modules', 'opencode-multi-auth-codex');
   tool = path.join(app, 'node_modules', '.bin', 'opencode-multi-auth');
   sim = await startSimulator({ accounts: [{ accountId: 'acct-packed', email: 'packed@example.test' }], autoApproveDeviceAfterPolls: 1 });
@@ -72,8 +75,15 @@ describe('the packed package, installed with production dependencies only', { ti
     const login = await run(['login', 'packed', '--headless']);
     expect(login.stdout).toContain('added as packed');
 
-    const doctor = DoctorJsonSchema.parse(JSON.parse((await run(['doctor', '--json'], { ...home.env, OPENCODE_DISABLE_PROJECT_CONFIG: '1' }).catch((error: unknown) => error as { stdout: string })).stdout));
-    expect(doctor.checks.find((check) => check.name === 'plugin')).toMatchObject({ level: 'ok', message: expect.stringContaining('exists and exports the plugin') as unknown });
+    const doctor = DoctorJsonSchema.parse(
+      JSON.parse(
+        (await run(['doctor', '--json'], { ...home.env, OPENCODE_DISABLE_PROJECT_CONFIG: '1' }).catch((error: unknown) => error as { stdout: string })).stdout,
+      ),
+    );
+    expect(doctor.checks.find((check) => check.name === 'plugin')).toMatchObject({
+      level: 'ok',
+      message: expect.stringContaining('exists and exports the plugin') as unknown,
+    });
 
     const reply = await runOpencode(['run', '--model', 'openai/gpt-5.4', 'say hi'], home);
     expect(reply.stdout).toContain('Hello from acct-packed.');

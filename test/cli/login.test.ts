@@ -197,7 +197,9 @@ describe('login', () => {
     await store.close();
     const before = await status();
     expect(before.accounts[0]).toMatchObject({ state: 'relogin-required', reason: 'refresh_token_reused' });
-    expect((await runCli(world, ['status'])).stdout.replace(/\s+/g, ' ')).toContain('new sign-in needed (refresh_token_reused): run `opencode-multi-auth login work`');
+    expect((await runCli(world, ['status'])).stdout.replace(/\s+/g, ' ')).toContain(
+      'new sign-in needed (refresh_token_reused): run `opencode-multi-auth login work`',
+    );
 
     const again = await runCli(world, ['login', '--headless']);
     expect(again.code).toBe(0);

@@ -93,7 +93,9 @@ describe('doctor', () => {
     const result = await runCli(world, ['doctor']);
     expect(result.code).toBe(1);
     const text = result.stdout.replace(/\s+/g, ' ');
-    expect(text).toMatch(/FAIL opencode config: The plugin is not in the "plugin" list of \S+opencode\.json\. -> Add the plugin to the "plugin" list in \S+opencode\.json/);
+    expect(text).toMatch(
+      /FAIL opencode config: The plugin is not in the "plugin" list of \S+opencode\.json\. -> Add the plugin to the "plugin" list in \S+opencode\.json/,
+    );
     expect(text).toMatch(/FAIL opencode auth: .* has no "openai" record.* -> Run `opencode-multi-auth login`/);
     expect(text).toMatch(/FAIL account home: .*refresh_token_expired.* -> new sign-in needed \(refresh_token_expired\): run `opencode-multi-auth login home`/);
     expect(text).not.toContain('Everything needed is in place');

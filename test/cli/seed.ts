@@ -5,7 +5,11 @@ import { accountFromGrant } from '../../src/tokens/tokens-from-grant.js';
 import type { CliWorld } from './harness.js';
 
 /** Puts simulator accounts straight into the temp store, as a finished sign-in would. */
-export async function seedAccounts(world: CliWorld, accounts: { accountId: string; alias: string }[], edit?: (data: StoreData) => void): Promise<Record<string, string>> {
+export async function seedAccounts(
+  world: CliWorld,
+  accounts: { accountId: string; alias: string }[],
+  edit?: (data: StoreData) => void,
+): Promise<Record<string, string>> {
   const store = new AccountStore({ dir: world.storeDir });
   const ids: Record<string, string> = {};
   await store.update((data) => {

@@ -37,7 +37,14 @@ function store(...accounts: Account[]): StoreData {
 
 const accounts = [
   account('us-team', { tokens: { accessToken: tokenWith({ chatgpt_compute_residency: 'us' }), refreshToken: 'r', expiresAt: NOW + HOUR, obtainedAt: NOW } }),
-  account('fed', { tokens: { accessToken: tokenWith({ chatgpt_account_is_fedramp: true, chatgpt_compute_residency: 'no_constraint' }), refreshToken: 'r', expiresAt: NOW + HOUR, obtainedAt: NOW } }),
+  account('fed', {
+    tokens: {
+      accessToken: tokenWith({ chatgpt_account_is_fedramp: true, chatgpt_compute_residency: 'no_constraint' }),
+      refreshToken: 'r',
+      expiresAt: NOW + HOUR,
+      obtainedAt: NOW,
+    },
+  }),
   account('free', {
     plan: 'free',
     usage: { monthly: { usedPercent: 40, windowMinutes: 43_200, resetsAt: NOW + 20 * 24 * HOUR, observedAt: NOW, source: 'usage-endpoint' } },
@@ -52,7 +59,7 @@ const accounts = [
 ];
 
 describe('status and the dashboard view model show what the backend rules add', () => {
-  it('status --json: region, FedRAMP, the 30-day window, the backend\'s block and credits', () => {
+  it("status --json: region, FedRAMP, the 30-day window, the backend's block and credits", () => {
     const view = statusView(store(...accounts), '/s/accounts.json', NOW);
     const byAlias = Object.fromEntries(view.accounts.map((entry) => [entry.alias, entry]));
     expect(byAlias['us-team']).toMatchObject({ residency: 'us', fedramp: false });
@@ -65,7 +72,9 @@ describe('status and the dashboard view model show what the backend rules add', 
   });
 
   it('the table: region and FedRAMP beside the plan, a 30d bar for a free plan, the block and the credits', () => {
-    const text = renderStatus(statusView(store(...accounts), '/s/accounts.json', NOW), { palette: createPalette(false), width: 100, timeZone: 'UTC' }).join('\n');
+    const text = renderStatus(statusView(store(...accounts), '/s/accounts.json', NOW), { palette: createPalette(false), width: 100, timeZone: 'UTC' }).join(
+      '\n',
+    );
     expect(text).toMatch(/us-team\s+\S+\s+team, us\b/);
     expect(text).toMatch(/fed\s+\S+\s+team, FedRAMP/);
     expect(text).toMatch(/30d █{4}░{6}\s+40%/);

@@ -38,7 +38,11 @@ describe('export and import of the whole store', () => {
     expect(result.stdout).toContain(`Exported 2 accounts (work, home) to ${file}.`);
     expect(flat(result.stderr)).toContain("this file holds the accounts' tokens: anyone who has it can use them");
     expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
-    expect(await readJsonFile(file)).toMatchObject({ format: 'opencode-multi-auth-codex/accounts', version: 1, accounts: [{ alias: 'work' }, { alias: 'home' }] });
+    expect(await readJsonFile(file)).toMatchObject({
+      format: 'opencode-multi-auth-codex/accounts',
+      version: 1,
+      accounts: [{ alias: 'work' }, { alias: 'home' }],
+    });
     const again = await runCli(world, ['export', file]);
     expect(again.code).toBe(1);
     expect(flat(again.stderr)).toContain('already exists; nothing was written');
@@ -93,7 +97,10 @@ describe('import codex', () => {
     const codexFile = path.join(world.home, 'codex-auth.json');
     await fs.writeFile(
       codexFile,
-      JSON.stringify({ last_refresh: new Date(Date.now() - 3_600_000).toISOString(), tokens: { id_token: old.id_token, access_token: old.access_token, refresh_token: old.refresh_token, account_id: 'acct-work' } }),
+      JSON.stringify({
+        last_refresh: new Date(Date.now() - 3_600_000).toISOString(),
+        tokens: { id_token: old.id_token, access_token: old.access_token, refresh_token: old.refresh_token, account_id: 'acct-work' },
+      }),
     );
     await fs.utimes(codexFile, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
     const fresh = world.sim.issueTokens('acct-work');

@@ -47,7 +47,12 @@ const ROWS: Row[] = [
     body: { error: { type: 'usage_limit_reached', resets_at: NOW / 1000 + 600 } },
     expected: { kind: 'quota-exhausted', resetsAt: NOW + 600_000, planType: undefined },
   },
-  { name: '429 usage_not_included means the plan lacks Codex', status: 429, body: { error: { type: 'usage_not_included' } }, expected: { kind: 'plan-excludes-codex' } },
+  {
+    name: '429 usage_not_included means the plan lacks Codex',
+    status: 429,
+    body: { error: { type: 'usage_not_included' } },
+    expected: { kind: 'plan-excludes-codex' },
+  },
   {
     name: 'another 429 with retry-after (seconds) is a burst',
     status: 429,
@@ -70,9 +75,14 @@ const ROWS: Row[] = [
     expected: { kind: 'burst-limit', retryAfterMs: 30_000 },
   },
   { name: 'another 429 with no hint is a burst of unknown length', status: 429, body: '', expected: { kind: 'burst-limit', retryAfterMs: undefined } },
-  { name: '401 is unauthorized, with its code', status: 401, body: { error: { code: 'token_expired' } }, expected: { kind: 'unauthorized', code: 'token_expired' } },
   {
-    name: '401 keeps the backend\'s words for the record',
+    name: '401 is unauthorized, with its code',
+    status: 401,
+    body: { error: { code: 'token_expired' } },
+    expected: { kind: 'unauthorized', code: 'token_expired' },
+  },
+  {
+    name: "401 keeps the backend's words for the record",
     status: 401,
     body: { error: { code: 'token_revoked', message: 'Your authentication token has been invalidated.' } },
     expected: { kind: 'unauthorized', code: 'token_revoked', message: 'Your authentication token has been invalidated.' },
@@ -117,7 +127,12 @@ const ROWS: Row[] = [
     body: { error: { message: 'You do not have access to this resource' } },
     expected: { kind: 'forbidden', message: 'You do not have access to this resource' },
   },
-  { name: '402 deactivated_workspace is a deactivated workspace', status: 402, body: { detail: { code: 'deactivated_workspace' } }, expected: { kind: 'workspace-deactivated' } },
+  {
+    name: '402 deactivated_workspace is a deactivated workspace',
+    status: 402,
+    body: { detail: { code: 'deactivated_workspace' } },
+    expected: { kind: 'workspace-deactivated' },
+  },
   {
     name: '400 model not supported is model-unsupported',
     status: 400,
@@ -142,7 +157,12 @@ const ROWS: Row[] = [
     body: { error: { message: "Unsupported parameter: 'temperature' is not supported with this model." } },
     expected: { kind: 'request-error' },
   },
-  { name: '400 Stream must be set to true is a request error', status: 400, body: { detail: 'Stream must be set to true' }, expected: { kind: 'request-error' } },
+  {
+    name: '400 Stream must be set to true is a request error',
+    status: 400,
+    body: { detail: 'Stream must be set to true' },
+    expected: { kind: 'request-error' },
+  },
   { name: '500 is a server error', status: 500, body: { error: { message: 'boom' } }, expected: { kind: 'server-error', retryAfterMs: undefined } },
   {
     name: '503 server_is_overloaded with retry-after is a server error with its wait',
@@ -151,7 +171,12 @@ const ROWS: Row[] = [
     body: { error: { code: 'server_is_overloaded' } },
     expected: { kind: 'server-error', retryAfterMs: 2_000 },
   },
-  { name: '502 with an HTML body is a server error', status: 502, body: '<html>Bad gateway</html>', expected: { kind: 'server-error', retryAfterMs: undefined } },
+  {
+    name: '502 with an HTML body is a server error',
+    status: 502,
+    body: '<html>Bad gateway</html>',
+    expected: { kind: 'server-error', retryAfterMs: undefined },
+  },
 ];
 
 describe('classifyReply', () => {

@@ -91,7 +91,7 @@ const ROWS: Row[] = [
     },
   },
   {
-    name: 'a workspace refused in this region is cooled with the backend\'s words, never refreshed, never sent to sign in',
+    name: "a workspace refused in this region is cooled with the backend's words, never refreshed, never sent to sign in",
     verdict: { kind: 'workspace-region', message: 'Workspace is not authorized in this region.' },
     expected: {
       action: 'next-account',
@@ -123,17 +123,41 @@ const ROWS: Row[] = [
       delayMs: 0,
     },
   },
-  { name: 'an unsupported model with no model named is passed through', verdict: { kind: 'model-unsupported', message: 'x' }, context: { model: undefined }, expected: { action: 'pass-through' } },
+  {
+    name: 'an unsupported model with no model named is passed through',
+    verdict: { kind: 'model-unsupported', message: 'x' },
+    context: { model: undefined },
+    expected: { action: 'pass-through' },
+  },
   { name: 'foreign reasoning is retried without it', verdict: { kind: 'foreign-reasoning' }, expected: { action: 'retry-without-reasoning' } },
-  { name: 'foreign reasoning after stripping is passed through', verdict: { kind: 'foreign-reasoning' }, context: { reasoningStripped: true }, expected: { action: 'pass-through' } },
-  { name: 'a server error moves on after a short backoff', verdict: { kind: 'server-error' }, context: { attempt: 1 }, expected: { action: 'next-account', delayMs: 250 } },
-  { name: 'the backoff doubles with attempts', verdict: { kind: 'server-error' }, context: { attempt: 3 }, expected: { action: 'next-account', delayMs: 1_000 } },
+  {
+    name: 'foreign reasoning after stripping is passed through',
+    verdict: { kind: 'foreign-reasoning' },
+    context: { reasoningStripped: true },
+    expected: { action: 'pass-through' },
+  },
+  {
+    name: 'a server error moves on after a short backoff',
+    verdict: { kind: 'server-error' },
+    context: { attempt: 1 },
+    expected: { action: 'next-account', delayMs: 250 },
+  },
+  {
+    name: 'the backoff doubles with attempts',
+    verdict: { kind: 'server-error' },
+    context: { attempt: 3 },
+    expected: { action: 'next-account', delayMs: 1_000 },
+  },
   {
     name: 'a reply that timed out moves on at once with a short cooldown',
     verdict: { kind: 'bad-reply', reason: 'timed out' },
     expected: { action: 'next-account', mark: { reason: 'timed out', cooldownUntil: NOW + BAD_REPLY_COOLDOWN_MS }, delayMs: 0 },
   },
-  { name: 'a server-asked wait is capped at 5 s', verdict: { kind: 'server-error', retryAfterMs: 60_000 }, expected: { action: 'next-account', delayMs: 5_000 } },
+  {
+    name: 'a server-asked wait is capped at 5 s',
+    verdict: { kind: 'server-error', retryAfterMs: 60_000 },
+    expected: { action: 'next-account', delayMs: 5_000 },
+  },
 ];
 
 describe('decideFailover', () => {

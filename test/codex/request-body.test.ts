@@ -40,7 +40,21 @@ function random(seed: number) {
   return { next, pick };
 }
 
-const PIECES = ['plain text ', 'quote " inside ', 'back\\slash ', 'tab\t', 'new\nline ', 'ünïcödé ', '🎉 ', '\u0001ctl ', '\u2028sep ', '{"type":"reasoning"} ', '</script> ', '\\"', '\u007f'];
+const PIECES = [
+  'plain text ',
+  'quote " inside ',
+  'back\\slash ',
+  'tab\t',
+  'new\nline ',
+  'ünïcödé ',
+  '🎉 ',
+  '\u0001ctl ',
+  '\u2028sep ',
+  '{"type":"reasoning"} ',
+  '</script> ',
+  '\\"',
+  '\u007f',
+];
 
 function randomText(rng: ReturnType<typeof random>, pieces: number): string {
   let text = '';
@@ -58,7 +72,12 @@ function randomBody(seed: number): RequestBody {
     input.push({ role: 'user', content: [{ type: 'input_text', text: randomText(rng, 30) }] });
     if (rng.next() < 0.6) input.push({ type: 'reasoning', id: `rs_${seed}_${i}`, summary: [], encrypted_content: `enc-${randomText(rng, 3)}` });
     if (rng.next() < 0.5) {
-      input.push({ type: 'function_call', call_id: `call_${i}`, name: 'bash', arguments: JSON.stringify({ command: randomText(rng, 4), timeout: rng.next() * 1000 }) });
+      input.push({
+        type: 'function_call',
+        call_id: `call_${i}`,
+        name: 'bash',
+        arguments: JSON.stringify({ command: randomText(rng, 4), timeout: rng.next() * 1000 }),
+      });
       input.push({ type: 'function_call_output', call_id: `call_${i}`, output: randomText(rng, 40) });
     }
     input.push({ role: 'assistant', content: [{ type: 'output_text', text: randomText(rng, 10) }] });
@@ -69,7 +88,9 @@ function randomBody(seed: number): RequestBody {
     store: rng.next() < 0.5 ? false : undefined,
     include: rng.next() < 0.5 ? ['reasoning.encrypted_content'] : [],
     prompt_cache_key: `ses_${seed}`,
-    tools: [{ type: 'function', name: 'read', parameters: { type: 'object', properties: { limit: { type: 'number', minimum: 0, maximum: 2.5e3, default: -1.25 } } } }],
+    tools: [
+      { type: 'function', name: 'read', parameters: { type: 'object', properties: { limit: { type: 'number', minimum: 0, maximum: 2.5e3, default: -1.25 } } } },
+    ],
     reasoning: { effort: rng.pick(['low', 'medium', 'high']), summary: 'auto' },
     stream: rng.next() < 0.9,
   };
@@ -120,7 +141,10 @@ describe('the request body kept as text', () => {
     ['numbers JSON.stringify writes otherwise', '{"model":"m","input":[1.0,1E2,-0,1e21,0.10]}'],
     ['a repeated key', '{"model":"a","input":[{"role":"user","content":"x"}],"model":"b"}'],
     ['a __proto__ key', '{"__proto__":{"polluted":true},"input":[{"role":"user","content":"x"}]}'],
-    ['developer messages to move', '{"input":[{"role":"developer","content":"be brief"},{"role":"system","content":[{"type":"input_text","text":"a"},{"type":"input_text","text":"b"}]},{"role":"user","content":"x"}]}'],
+    [
+      'developer messages to move',
+      '{"input":[{"role":"developer","content":"be brief"},{"role":"system","content":[{"type":"input_text","text":"a"},{"type":"input_text","text":"b"}]},{"role":"user","content":"x"}]}',
+    ],
     ['only developer messages', '{"input":[{"role":"developer","content":"be brief"}]}'],
   ])('sends a body with %s exactly as the full parse did', (_name, text) => {
     expect(sentNow(text, 0)).toBe(sentByFullParse(text));

@@ -45,7 +45,13 @@ describe('request path: residency and FedRAMP', () => {
 
   it('moves on from "Workspace is not authorized in this region." without a refresh and without asking for a sign-in, in the backend\'s words', async () => {
     const fx = await start([{ accountId: 'work', computeResidency: 'us' }, { accountId: 'personal' }]);
-    fx.sim.addFault({ route: 'responses', accountId: 'work', times: 1, status: 401, body: JSON.stringify({ error: { message: WORKSPACE_REGION_MESSAGE }, status: 401 }) });
+    fx.sim.addFault({
+      route: 'responses',
+      accountId: 'work',
+      times: 1,
+      status: 401,
+      body: JSON.stringify({ error: { message: WORKSPACE_REGION_MESSAGE }, status: 401 }),
+    });
     const before = fx.sim.clock.now();
     const reply = await fx.send();
     expect(reply.text).toContain(greeting('personal'));
@@ -66,7 +72,7 @@ describe('request path: usage flags and window shapes', () => {
     expect((await fx.storedAccount('capped')).health.cooldownReason).toBe('usage limit reached');
   });
 
-  it('keeps the free plan\'s 30-day window from the reply headers, as a 30-day window', async () => {
+  it("keeps the free plan's 30-day window from the reply headers, as a 30-day window", async () => {
     const fx = await start([{ accountId: 'free', usageShape: 'free-monthly', monthlyUsedPercent: 40 }]);
     expect((await fx.send()).status).toBe(200);
     const usage = (await fx.storedAccount('free')).usage;
@@ -103,7 +109,7 @@ describe('request path: error shapes', () => {
     expect(sent).not.toHaveProperty('top_p');
   });
 
-  it('cools an account until a 429\'s resets_in_seconds when the body has no resets_at', async () => {
+  it("cools an account until a 429's resets_in_seconds when the body has no resets_at", async () => {
     const fx = await start([{ accountId: 'work', fiveHourUsedPercent: 100, quotaResetField: 'resets_in_seconds' }, { accountId: 'personal' }]);
     const before = fx.sim.clock.now();
     const reply = await fx.send();

@@ -38,7 +38,7 @@ describe("request path: each account's model catalog (PROTOCOL.md §8)", () => {
     expect(fx.responsesTried()).toEqual([]);
     const message = errorMessage(reply.text);
     expect(message).toMatch(/^No account offers gpt-7-preview/);
-    expect(message).toContain("work (its model catalog has no gpt-7-preview)");
+    expect(message).toContain('work (its model catalog has no gpt-7-preview)');
   });
 
   it('before any catalog is read, tries accounts and learns from the real 400', async () => {

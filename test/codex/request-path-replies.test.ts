@@ -30,17 +30,47 @@ type BadReply = [name: string, fault: Omit<FaultRule, 'route' | 'accountId' | 't
 
 const BEFORE_OUTPUT: BadReply[] = [
   ['no headers within the request timeout', { delayHeadersMs: 30_000 }, /^timed out: no response headers within 1 s/, 'timed out', 1_000],
-  ['a 429 whose body stalls after the headers', { status: 429, body: '{"error":{"type":"rate_limit_exceeded"}}', stallBody: true }, /^timed out: HTTP 429 /, 'timed out', 1_000],
-  ['a 503 whose body stalls after the headers', { status: 503, body: '{"error":{"code":"server_is_overloaded"}}', stallBody: true }, /^timed out: HTTP 503 /, 'timed out', 1_000],
-  ['a 200 in text/html', { status: 200, body: '<!DOCTYPE html><html><body>Hello</body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } }, /^non-stream reply \(content-type: text\/html/, 'bad reply', 0],
+  [
+    'a 429 whose body stalls after the headers',
+    { status: 429, body: '{"error":{"type":"rate_limit_exceeded"}}', stallBody: true },
+    /^timed out: HTTP 429 /,
+    'timed out',
+    1_000,
+  ],
+  [
+    'a 503 whose body stalls after the headers',
+    { status: 503, body: '{"error":{"code":"server_is_overloaded"}}', stallBody: true },
+    /^timed out: HTTP 503 /,
+    'timed out',
+    1_000,
+  ],
+  [
+    'a 200 in text/html',
+    { status: 200, body: '<!DOCTYPE html><html><body>Hello</body></html>', headers: { 'content-type': 'text/html; charset=utf-8' } },
+    /^non-stream reply \(content-type: text\/html/,
+    'bad reply',
+    0,
+  ],
   ['a 200 in JSON', { status: 200, body: '{"output":[{"type":"message"}]}' }, /^non-stream reply \(content-type: application\/json\)/, 'bad reply', 0],
   ['an empty event stream', { status: 200, body: '', headers: { 'content-type': 'text/event-stream' } }, /^stream ended without completion/, 'bad reply', 0],
   ['a stream that closes without response.completed', { endAfterEvents: 2 }, /^stream ended without completion$/, 'bad reply', 0],
   ['a stream whose first event is a top-level error', { errorEvent: { code: 'server_is_overloaded' } }, /^error event: server_is_overloaded$/, undefined, 0],
-  ['a stream that ends with response.incomplete before any output', { incomplete: { reason: 'max_output_tokens' } }, /^response\.incomplete before any output: max_output_tokens$/, 'incomplete reply', 0],
+  [
+    'a stream that ends with response.incomplete before any output',
+    { incomplete: { reason: 'max_output_tokens' } },
+    /^response\.incomplete before any output: max_output_tokens$/,
+    'incomplete reply',
+    0,
+  ],
   ['an event that does not parse', { malformedJson: true }, /^event that does not parse: /, 'bad reply', 0],
   ['a stream that stalls before its first event', { stallAfterEvents: 0 }, /^timed out: no first event within 1 s$/, 'timed out', 1_000],
-  ['a stream that stalls after response.created, before any output', { stallAfterEvents: 2 }, /^timed out: silent for 2 s before any output$/, 'timed out', 2_000],
+  [
+    'a stream that stalls after response.created, before any output',
+    { stallAfterEvents: 2 },
+    /^timed out: silent for 2 s before any output$/,
+    'timed out',
+    2_000,
+  ],
 ];
 
 describe('request path: a reply is recognised as an answer before a byte reaches OpenCode', () => {
@@ -72,7 +102,12 @@ describe('request path: a reply is recognised as an answer before a byte reaches
 
   it('reads a usage_limit_reached error event as a 429 of the same meaning: quota cooldown, next account', async () => {
     const fx = await start();
-    fx.sim.addFault({ route: 'responses', accountId: 'work', times: 1, errorEvent: { code: 'usage_limit_reached', message: 'The usage limit has been reached' } });
+    fx.sim.addFault({
+      route: 'responses',
+      accountId: 'work',
+      times: 1,
+      errorEvent: { code: 'usage_limit_reached', message: 'The usage limit has been reached' },
+    });
     const reply = await fx.send();
     expect(reply.text).toContain(greeting('personal'));
     const work = await fx.storedAccount('work');
@@ -86,12 +121,14 @@ describe('request path: a reply is recognised as an answer before a byte reaches
 
   it('passes an error event about the request itself on to OpenCode: another account would fail the same', async () => {
     const fx = await start();
-    fx.sim.addFault({ route: 'responses', times: 1, errorEvent: { code: 'context_length_exceeded', message: 'Your input exceeds the context window of this model.' } });
+    fx.sim.addFault({
+      route: 'responses',
+      times: 1,
+      errorEvent: { code: 'context_length_exceeded', message: 'Your input exceeds the context window of this model.' },
+    });
     const reply = await fx.send();
     expect(reply.status).toBe(200);
-    expect(parseSse(reply.text)).toEqual([
-      { event: 'error', data: expect.objectContaining({ type: 'error', code: 'context_length_exceeded' }) as unknown },
-    ]);
+    expect(parseSse(reply.text)).toEqual([{ event: 'error', data: expect.objectContaining({ type: 'error', code: 'context_length_exceeded' }) as unknown }]);
     expect(fx.responsesTried()).toEqual(['work']);
     expect((await fx.storedAccount('work')).health.cooldownUntil).toBeUndefined();
   });
@@ -197,7 +234,11 @@ describe("request path: OpenCode's abort is always honoured", () => {
     return controller.signal;
   };
   /** Generous deadlines: only the abort can end these waits in time. */
-  const LONG = { OPENCODE_MULTI_AUTH_FIRST_EVENT_TIMEOUT: '60s', OPENCODE_MULTI_AUTH_ERROR_BODY_TIMEOUT: '60s', OPENCODE_MULTI_AUTH_STREAM_IDLE_TIMEOUT: '60s' };
+  const LONG = {
+    OPENCODE_MULTI_AUTH_FIRST_EVENT_TIMEOUT: '60s',
+    OPENCODE_MULTI_AUTH_ERROR_BODY_TIMEOUT: '60s',
+    OPENCODE_MULTI_AUTH_STREAM_IDLE_TIMEOUT: '60s',
+  };
 
   it.each<[string, Omit<FaultRule, 'route'>]>([
     ['while the head of the stream is held back', { stallAfterEvents: 2 }],

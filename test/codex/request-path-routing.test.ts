@@ -130,7 +130,13 @@ describe('request path: more failover cases', () => {
 
   it('passes a request error to OpenCode as it is, without trying other accounts or marking any', async () => {
     const fx = await start();
-    fx.sim.addFault({ route: 'responses', accountId: 'work', times: 1, status: 400, body: '{"error":{"message":"Invalid value for input","type":"invalid_request_error"}}' });
+    fx.sim.addFault({
+      route: 'responses',
+      accountId: 'work',
+      times: 1,
+      status: 400,
+      body: '{"error":{"message":"Invalid value for input","type":"invalid_request_error"}}',
+    });
     const reply = await fx.send();
     expect(reply.status).toBe(400);
     expect(errorMessage(reply.text)).toBe('Invalid value for input');

@@ -3,7 +3,13 @@ import { shapeRequestBody } from '../../src/codex/shape-request.js';
 import { CHALLENGE_COOLDOWN_MS, WORKSPACE_DEACTIVATED_MS } from '../../src/codex/failover-policy.js';
 import { STORE_FILE_NAME } from '../../src/store/account-store.js';
 import { greeting, type SimAccountSpec } from '../sim/index.js';
-import { openCodeRequestBody, requestPathFixture, tokensSeenBySimulator, type RequestPathFixture, type RequestPathFixtureOptions } from '../support/request-path-fixture.js';
+import {
+  openCodeRequestBody,
+  requestPathFixture,
+  tokensSeenBySimulator,
+  type RequestPathFixture,
+  type RequestPathFixtureOptions,
+} from '../support/request-path-fixture.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -72,7 +78,14 @@ describe('request path: failover against the simulator', () => {
 
   it('gives a burst 429 a short cooldown of what retry-after asked, not hours', async () => {
     const fx = await start();
-    fx.sim.addFault({ route: 'responses', accountId: 'work', times: 1, status: 429, body: '{"error":{"type":"rate_limit_exceeded"}}', headers: { 'retry-after': '7' } });
+    fx.sim.addFault({
+      route: 'responses',
+      accountId: 'work',
+      times: 1,
+      status: 429,
+      body: '{"error":{"type":"rate_limit_exceeded"}}',
+      headers: { 'retry-after': '7' },
+    });
     const before = fx.sim.clock.now();
     const reply = await fx.send();
     const after = fx.sim.clock.now();

@@ -50,14 +50,16 @@ const ROWS: Row[] = [
   { name: 'drops presence_penalty', body: openCodeBody({ presence_penalty: 0.1 }), expected: { presence_penalty: undefined } },
   {
     name: 'moves leading developer messages into missing instructions (the api-record request shape)',
-    body: withoutInstructions(openCodeBody({
-      input: [
-        { role: 'developer', content: 'You are OpenCode.' },
-        { role: 'system', content: [{ type: 'input_text', text: 'Rules.' }] },
-        { role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
-        { role: 'developer', content: 'A later note stays in place.' },
-      ],
-    })),
+    body: withoutInstructions(
+      openCodeBody({
+        input: [
+          { role: 'developer', content: 'You are OpenCode.' },
+          { role: 'system', content: [{ type: 'input_text', text: 'Rules.' }] },
+          { role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+          { role: 'developer', content: 'A later note stays in place.' },
+        ],
+      }),
+    ),
     expected: {
       instructions: 'You are OpenCode.\nRules.',
       input: [

@@ -18,18 +18,42 @@ const ROWS: Array<[name: string, event: SseEvent, expected: StreamEventVerdict]>
     event('error', { code: 'usage_limit_reached', message: 'limit', resets_in_seconds: 60 }),
     { kind: 'refuse', verdict: { kind: 'quota-exhausted', resetsAt: NOW + 60_000, planType: undefined }, detail: 'error event: usage_limit_reached' },
   ],
-  ['an error event usage_not_included: the plan lacks Codex', event('error', { code: 'usage_not_included' }), { kind: 'refuse', verdict: { kind: 'plan-excludes-codex' }, detail: 'error event: usage_not_included' }],
-  ['an error event rate_limit_exceeded is a burst', event('error', { code: 'rate_limit_exceeded' }), { kind: 'refuse', verdict: { kind: 'burst-limit' }, detail: 'error event: rate_limit_exceeded' }],
-  ['an error event server_is_overloaded is a server error', event('error', { code: 'server_is_overloaded' }), { kind: 'refuse', verdict: { kind: 'server-error' }, detail: 'error event: server_is_overloaded' }],
-  ['an error event with an unknown code is a passing server failure', event('error', { code: 'something_new' }), { kind: 'refuse', verdict: { kind: 'server-error' }, detail: 'error event: something_new' }],
-  ['an error event with a nested error object reads its code', event('error', { error: { type: 'usage_not_included', message: 'no' } }), { kind: 'refuse', verdict: { kind: 'plan-excludes-codex' }, detail: 'error event: usage_not_included' }],
+  [
+    'an error event usage_not_included: the plan lacks Codex',
+    event('error', { code: 'usage_not_included' }),
+    { kind: 'refuse', verdict: { kind: 'plan-excludes-codex' }, detail: 'error event: usage_not_included' },
+  ],
+  [
+    'an error event rate_limit_exceeded is a burst',
+    event('error', { code: 'rate_limit_exceeded' }),
+    { kind: 'refuse', verdict: { kind: 'burst-limit' }, detail: 'error event: rate_limit_exceeded' },
+  ],
+  [
+    'an error event server_is_overloaded is a server error',
+    event('error', { code: 'server_is_overloaded' }),
+    { kind: 'refuse', verdict: { kind: 'server-error' }, detail: 'error event: server_is_overloaded' },
+  ],
+  [
+    'an error event with an unknown code is a passing server failure',
+    event('error', { code: 'something_new' }),
+    { kind: 'refuse', verdict: { kind: 'server-error' }, detail: 'error event: something_new' },
+  ],
+  [
+    'an error event with a nested error object reads its code',
+    event('error', { error: { type: 'usage_not_included', message: 'no' } }),
+    { kind: 'refuse', verdict: { kind: 'plan-excludes-codex' }, detail: 'error event: usage_not_included' },
+  ],
   ['an error event about the request itself is passed on', event('error', { code: 'context_length_exceeded' }), { kind: 'answer' }],
   [
     'response.failed before output reads response.error.code',
     event('response.failed', { response: { status: 'failed', error: { code: 'usage_limit_reached', message: 'limit' } } }),
     { kind: 'refuse', verdict: { kind: 'quota-exhausted', resetsAt: undefined, planType: undefined }, detail: 'response.failed: usage_limit_reached' },
   ],
-  ['response.failed with no code is a server failure', event('response.failed', { response: { error: null } }), { kind: 'refuse', verdict: { kind: 'server-error' }, detail: 'response.failed: no code' }],
+  [
+    'response.failed with no code is a server failure',
+    event('response.failed', { response: { error: null } }),
+    { kind: 'refuse', verdict: { kind: 'server-error' }, detail: 'response.failed: no code' },
+  ],
   [
     'response.incomplete before output is a bad reply naming its reason',
     event('response.incomplete', { response: { incomplete_details: { reason: 'max_output_tokens' } } }),
@@ -65,11 +89,19 @@ describe('SSE frames', () => {
   });
 
   it.each<[string, string, ReturnType<typeof parseFrame>]>([
-    ['type from the data', 'event: response.created\ndata: {"type":"response.created","x":1}', { kind: 'event', event: { type: 'response.created', data: { type: 'response.created', x: 1 } } }],
+    [
+      'type from the data',
+      'event: response.created\ndata: {"type":"response.created","x":1}',
+      { kind: 'event', event: { type: 'response.created', data: { type: 'response.created', x: 1 } } },
+    ],
     ['type from the event line when the data has none', 'event: error\ndata: {"code":"x"}', { kind: 'event', event: { type: 'error', data: { code: 'x' } } }],
     ['data split over lines', 'data: {"type":\ndata: "a"}', { kind: 'event', event: { type: 'a', data: { type: 'a' } } }],
     ['a comment is empty', ': keep-alive', { kind: 'empty' }],
-    ['data that is not JSON is malformed', 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"Hel', { kind: 'malformed', text: '{"type":"response.output_text.delta","delta":"Hel' }],
+    [
+      'data that is not JSON is malformed',
+      'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"Hel',
+      { kind: 'malformed', text: '{"type":"response.output_text.delta","delta":"Hel' },
+    ],
     ['JSON that is not an object is malformed', 'data: [1]', { kind: 'malformed', text: '[1]' }],
     ['an object with no type and no event line is malformed', 'data: {"a":1}', { kind: 'malformed', text: '{"a":1}' }],
   ])('parses %s', (_name, frame, expected) => {

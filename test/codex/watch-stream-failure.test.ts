@@ -10,7 +10,10 @@ function sse(type: string, data: Record<string, unknown>): string {
 const HEAD = sse('response.created', { response: { id: 'resp_1', status: 'in_progress' } }) + sse('response.output_text.delta', { delta: 'Hello' });
 
 const FAILED_STREAM =
-  HEAD + sse('response.failed', { response: { id: 'resp_1', status: 'failed', error: { code: 'server_error', message: 'An error occurred while processing your request.' } } });
+  HEAD +
+  sse('response.failed', {
+    response: { id: 'resp_1', status: 'failed', error: { code: 'server_error', message: 'An error occurred while processing your request.' } },
+  });
 
 const GOOD_STREAM =
   sse('response.created', { response: { id: 'resp_1', status: 'in_progress' } }) +
@@ -50,14 +53,25 @@ describe('StreamFailureScanner', () => {
   });
 
   it('finds the marker when the stream arrives one byte at a time', () => {
-    expect(scan(chunksAt(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))).failure?.code).toBe('server_error');
+    expect(
+      scan(
+        chunksAt(
+          bytes,
+          Array.from({ length: bytes.length - 1 }, (_, i) => i + 1),
+        ),
+      ).failure?.code,
+    ).toBe('server_error');
   });
 
   it('reports a top-level error event and a response.incomplete with their code or reason', () => {
     const error = HEAD + sse('error', { code: 'server_is_overloaded', message: 'Overloaded', param: null });
     expect(scan([encoder.encode(error)]).failure).toEqual({ event: 'error', code: 'server_is_overloaded', message: 'Overloaded' });
     const incomplete = HEAD + sse('response.incomplete', { response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } } });
-    expect(scan(chunksAt(encoder.encode(incomplete), [HEAD.length + 20])).failure).toEqual({ event: 'response.incomplete', code: 'max_output_tokens', message: undefined });
+    expect(scan(chunksAt(encoder.encode(incomplete), [HEAD.length + 20])).failure).toEqual({
+      event: 'response.incomplete',
+      code: 'max_output_tokens',
+      message: undefined,
+    });
   });
 
   it('sees response.completed as the end, with no failure, even when the words appear in model text', () => {

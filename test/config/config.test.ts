@@ -135,16 +135,19 @@ describe('durations', () => {
 });
 
 describe('path settings', () => {
-  it.each(['OPENCODE_MULTI_AUTH_STORE_DIR', 'OPENCODE_MULTI_AUTH_LOG_FILE'])('refuses an empty %s, naming the variable, instead of treating it as unset', (variable) => {
-    for (const value of ['', '   ']) {
-      const { problems } = readConfig({ ...HOME, [variable]: value });
-      expect(problems).toHaveLength(1);
-      expect(problems[0]!.variable).toBe(variable);
-      expect(problems[0]!.fatal).toBe(true);
-      expect(problems[0]!.message).toContain(`${variable} is set but empty`);
-      expect(() => readConfigStrict({ ...HOME, [variable]: value })).toThrow(variable);
-    }
-  });
+  it.each(['OPENCODE_MULTI_AUTH_STORE_DIR', 'OPENCODE_MULTI_AUTH_LOG_FILE'])(
+    'refuses an empty %s, naming the variable, instead of treating it as unset',
+    (variable) => {
+      for (const value of ['', '   ']) {
+        const { problems } = readConfig({ ...HOME, [variable]: value });
+        expect(problems).toHaveLength(1);
+        expect(problems[0]!.variable).toBe(variable);
+        expect(problems[0]!.fatal).toBe(true);
+        expect(problems[0]!.message).toContain(`${variable} is set but empty`);
+        expect(() => readConfigStrict({ ...HOME, [variable]: value })).toThrow(variable);
+      }
+    },
+  );
 
   it('still treats an empty non-path setting as unset', () => {
     expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STRATEGY: '' }).problems).toEqual([]);
@@ -154,7 +157,9 @@ describe('path settings', () => {
     expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '/srv/accounts' }).config.logFile).toBe(path.resolve('/srv/accounts/plugin.log'));
     expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '~/accounts' }).config.logFile).toBe(path.join('/home/someone', 'accounts', 'plugin.log'));
     // A relative store folder is refused (one store per project folder otherwise), and stands the plugin aside.
-    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: 'relative/store' }).problems).toMatchObject([{ variable: 'OPENCODE_MULTI_AUTH_STORE_DIR', fatal: true }]);
+    expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: 'relative/store' }).problems).toMatchObject([
+      { variable: 'OPENCODE_MULTI_AUTH_STORE_DIR', fatal: true },
+    ]);
     expect(readConfig(HOME).config.logFile).toBe(path.join('/home/someone', '.config', 'opencode-multi-auth', 'plugin.log'));
     expect(readConfig({ ...HOME, OPENCODE_MULTI_AUTH_STORE_DIR: '/s', OPENCODE_MULTI_AUTH_LOG_FILE: '/logs/x.log' }).config.logFile).toBe('/logs/x.log');
   });

@@ -40,7 +40,12 @@ describe('an unusable log file', () => {
       await runtime.dispose();
     `;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      env: { ...process.env, HOME: root, OPENCODE_MULTI_AUTH_STORE_DIR: path.join(root, 'store'), OPENCODE_MULTI_AUTH_LOG_FILE: path.join(blocker, 'plugin.log') },
+      env: {
+        ...process.env,
+        HOME: root,
+        OPENCODE_MULTI_AUTH_STORE_DIR: path.join(root, 'store'),
+        OPENCODE_MULTI_AUTH_LOG_FILE: path.join(blocker, 'plugin.log'),
+      },
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -78,12 +83,18 @@ describe('through the command-line tool', () => {
 
   it('has doctor name a log file the plugin cannot write', async () => {
     fs.writeFileSync(path.join(world.home, 'blocker'), '');
-    const { stdout } = await runCli(world, ['doctor', '--offline', '--json'], { env: { OPENCODE_MULTI_AUTH_LOG_FILE: path.join(world.home, 'blocker', 'x.log') } });
-    const check = (JSON.parse(stdout) as { checks: Array<{ name: string; level: string; message: string; fix: string }> }).checks.find((candidate) => candidate.name === 'log file')!;
+    const { stdout } = await runCli(world, ['doctor', '--offline', '--json'], {
+      env: { OPENCODE_MULTI_AUTH_LOG_FILE: path.join(world.home, 'blocker', 'x.log') },
+    });
+    const check = (JSON.parse(stdout) as { checks: Array<{ name: string; level: string; message: string; fix: string }> }).checks.find(
+      (candidate) => candidate.name === 'log file',
+    )!;
     expect(check.level).toBe('warn');
     expect(check.message).toContain(path.join(world.home, 'blocker'));
     expect(check.fix).toContain('OPENCODE_MULTI_AUTH_LOG_FILE');
-    const fine = JSON.parse((await runCli(world, ['doctor', '--offline', '--json'])).stdout) as { checks: Array<{ name: string; level: string; message: string }> };
+    const fine = JSON.parse((await runCli(world, ['doctor', '--offline', '--json'])).stdout) as {
+      checks: Array<{ name: string; level: string; message: string }>;
+    };
     const ok = fine.checks.find((candidate) => candidate.name === 'log file')!;
     expect(ok.level).toBe('ok');
     expect(ok.message).toContain(path.join(world.storeDir, 'plugin.log'));

@@ -5,9 +5,19 @@ import { BrowserUnavailableError, SYSTEM_CHROMIUM_PATHS, pickChromium } from '..
 describe('pickChromium', () => {
   const linux = { platform: 'linux' as const, arch: 'x64' };
   it.each<[string, Record<string, string>, string[], ReturnType<typeof pickChromium>]>([
-    ['takes CHROME_PATH first, even with a system Chromium', { CHROME_PATH: '/opt/chrome/chrome' }, ['/opt/chrome/chrome', '/usr/bin/chromium'], { executablePath: '/opt/chrome/chrome', source: 'CHROME_PATH' }],
+    [
+      'takes CHROME_PATH first, even with a system Chromium',
+      { CHROME_PATH: '/opt/chrome/chrome' },
+      ['/opt/chrome/chrome', '/usr/bin/chromium'],
+      { executablePath: '/opt/chrome/chrome', source: 'CHROME_PATH' },
+    ],
     ['takes a system Chromium without CHROME_PATH', {}, ['/usr/bin/chromium'], { executablePath: '/usr/bin/chromium', source: 'system' }],
-    ['prefers Chromium over Chrome, in the listed order', {}, ['/usr/bin/google-chrome', '/usr/bin/chromium-browser'], { executablePath: '/usr/bin/chromium-browser', source: 'system' }],
+    [
+      'prefers Chromium over Chrome, in the listed order',
+      {},
+      ['/usr/bin/google-chrome', '/usr/bin/chromium-browser'],
+      { executablePath: '/usr/bin/chromium-browser', source: 'system' },
+    ],
     ['falls back to the npm-shipped one when there is none', {}, [], null],
   ])('%s', (_, env, files, expected) => {
     expect(pickChromium({ env, exists: (file) => files.includes(file), ...linux })).toEqual(expected);

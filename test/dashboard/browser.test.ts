@@ -25,7 +25,13 @@ function withUsage(fiveHour: number, weekly: number, edit: (account: Account, no
   return (account: Account) => {
     const now = Date.now();
     account.usage.fiveHour = { usedPercent: fiveHour, windowMinutes: 300, resetsAt: now + 3 * HOUR, observedAt: now - 20 * MINUTE, source: 'usage-endpoint' };
-    account.usage.weekly = { usedPercent: weekly, windowMinutes: 10_080, resetsAt: now + 4 * 24 * HOUR, observedAt: now - 20 * MINUTE, source: 'response-headers' };
+    account.usage.weekly = {
+      usedPercent: weekly,
+      windowMinutes: 10_080,
+      resetsAt: now + 4 * 24 * HOUR,
+      observedAt: now - 20 * MINUTE,
+      source: 'response-headers',
+    };
     account.stats = { requests: 12, lastUsedAt: now - 5 * MINUTE, daily: { [new Date(now).toISOString().slice(0, 10)]: 7 } };
     edit(account, now);
   };
@@ -40,7 +46,15 @@ const foreignRequests: string[] = [];
 beforeAll(async () => {
   world = await createDashboardWorld({
     accounts: [
-      { accountId: 'acct-work', alias: 'work', email: 'work@example.test', plan: 'pro', fiveHourUsedPercent: 40, weeklyUsedPercent: 10, edit: withUsage(40, 10) },
+      {
+        accountId: 'acct-work',
+        alias: 'work',
+        email: 'work@example.test',
+        plan: 'pro',
+        fiveHourUsedPercent: 40,
+        weeklyUsedPercent: 10,
+        edit: withUsage(40, 10),
+      },
       {
         accountId: 'acct-home',
         alias: 'home',
@@ -135,7 +149,11 @@ describe('dashboard in Chromium', () => {
   });
 
   it('shows the account each recent session is on and where its next request goes', async () => {
-    expect(await page.locator('li.session').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-session-id')))).toEqual([SESSION_ON_WORK, SESSION_ON_SPARE, SESSION_ON_HOME]);
+    expect(await page.locator('li.session').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-session-id')))).toEqual([
+      SESSION_ON_WORK,
+      SESSION_ON_SPARE,
+      SESSION_ON_HOME,
+    ]);
     const onWork = session(SESSION_ON_WORK);
     expect(await onWork.locator('.session-account').innerText()).toBe('work');
     expect(await onWork.getAttribute('data-live')).toBe('true');
@@ -145,7 +163,9 @@ describe('dashboard in Chromium', () => {
     expect(await onSpare.locator('.session-account').innerText()).toBe('spare');
     expect(await onSpare.getAttribute('data-moves')).toBe('true');
     expect(await onSpare.locator('.session-next-account').innerText()).toBe('work');
-    expect(await onSpare.locator('.why').innerText()).toMatch(/^spare cannot serve \(needs a new sign-in: refresh_token_reused.*\); moves to work \(the account whose quota is most at risk of expiring unused .*\)$/);
+    expect(await onSpare.locator('.why').innerText()).toMatch(
+      /^spare cannot serve \(needs a new sign-in: refresh_token_reused.*\); moves to work \(the account whose quota is most at risk of expiring unused .*\)$/,
+    );
     // An hour-old session is recent, not live; it stays on home.
     expect(await session(SESSION_ON_HOME).getAttribute('data-live')).toBe('false');
     expect(await session(SESSION_ON_HOME).locator('.session-next-account').innerText()).toBe('home');
@@ -161,7 +181,9 @@ describe('dashboard in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     // The chart is redrawn at the phone's width: its labels stay at their CSS size instead of shrinking to ~4 px.
     await expect.poll(async () => Number(await page.locator('svg[data-chart="timeline"]').getAttribute('width'))).toBeLessThanOrEqual(390);
-    const labelHeights = await page.locator('svg[data-chart="timeline"] text.axis-label').evaluateAll((labels) => labels.map((label) => label.getBoundingClientRect().height));
+    const labelHeights = await page
+      .locator('svg[data-chart="timeline"] text.axis-label')
+      .evaluateAll((labels) => labels.map((label) => label.getBoundingClientRect().height));
     expect(Math.min(...labelHeights)).toBeGreaterThanOrEqual(10);
     // Nothing is wider than the phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -242,7 +264,9 @@ describe('dashboard in Chromium', () => {
     await page.locator('#refresh-progress').waitFor({ state: 'hidden', timeout: 15_000 });
     expect(await card('work').locator('.refresh-state').innerText()).toBe('refreshed');
     expect(await card('work').innerText()).toContain('seen just now via usage endpoint');
-    await expect.poll(() => page.locator(`svg[data-chart="timeline"] path[data-account-id="${world.ids.work}"][data-window="fiveHour"]`).getAttribute('d')).toMatch(/^M[^M]+L[^L]+L/);
+    await expect
+      .poll(() => page.locator(`svg[data-chart="timeline"] path[data-account-id="${world.ids.work}"][data-window="fiveHour"]`).getAttribute('d'))
+      .toMatch(/^M[^M]+L[^L]+L/);
   });
 
   it('disables an account from the page and the store changes', async () => {

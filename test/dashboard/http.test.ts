@@ -97,7 +97,12 @@ describe('who serves now', () => {
 
 describe('guards', () => {
   it('refuses a Host that is not the dashboard (DNS rebinding) on every route', async () => {
-    for (const [method, path] of [['GET', '/'], ['GET', '/api/state'], ['GET', '/api/events'], ['POST', '/api/refresh']] as const) {
+    for (const [method, path] of [
+      ['GET', '/'],
+      ['GET', '/api/state'],
+      ['GET', '/api/events'],
+      ['POST', '/api/refresh'],
+    ] as const) {
       const answer = await call(world.dashboard, method, path, { headers: { host: `evil.example:${world.dashboard.port}` } });
       expect(answer.status, `${method} ${path}`).toBe(421);
       expect(answer.text).not.toContain(world.dashboard.token);
@@ -111,7 +116,9 @@ describe('guards', () => {
     expect(answer.status).toBe(403);
     expect((await call(world.dashboard, 'GET', '/api/state', { headers: { origin: 'http://127.0.0.1:1' } })).status).toBe(403);
     expect((await readStoreFile(world.dir)).accounts.every((account) => account.enabled)).toBe(true);
-    const own = await call(world.dashboard, 'POST', accountPath(world.ids.work!, 'disable'), { headers: { origin: `http://127.0.0.1:${world.dashboard.port}` } });
+    const own = await call(world.dashboard, 'POST', accountPath(world.ids.work!, 'disable'), {
+      headers: { origin: `http://127.0.0.1:${world.dashboard.port}` },
+    });
     expect(own.status).toBe(200);
   });
 
@@ -201,7 +208,9 @@ describe('actions', () => {
 
   it('answers 404 for an account that is not there', async () => {
     for (const action of ['enable', 'disable', 'pin', 'rename', 'remove']) {
-      const answer = await call(world.dashboard, 'POST', accountPath('nobody', action), { body: action === 'rename' ? { alias: 'x' } : action === 'remove' ? { confirmAlias: 'x' } : {} });
+      const answer = await call(world.dashboard, 'POST', accountPath('nobody', action), {
+        body: action === 'rename' ? { alias: 'x' } : action === 'remove' ? { confirmAlias: 'x' } : {},
+      });
       expect(answer.status, action).toBe(404);
     }
     expect((await call(world.dashboard, 'POST', '/api/refresh', { body: { accountId: 'nobody' } })).status).toBe(404);
@@ -217,7 +226,10 @@ describe('actions', () => {
 describe('refresh', () => {
   it('refreshes one account through the queue and streams its progress and new values', async () => {
     world.sim.setUsage('acct-work', { fiveHourUsedPercent: 55, weeklyUsedPercent: 12 });
-    const events = readEvents(world.dashboard, ({ event, data }) => event === 'state' && data.accounts[0]!.refresh?.state === 'done' && data.accounts[0]!.fiveHour?.usedPercent === 55);
+    const events = readEvents(
+      world.dashboard,
+      ({ event, data }) => event === 'state' && data.accounts[0]!.refresh?.state === 'done' && data.accounts[0]!.fiveHour?.usedPercent === 55,
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     const answer = await call(world.dashboard, 'POST', '/api/refresh', { body: { accountId: world.ids.work } });
     expect(answer.status).toBe(202);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequest, isAllowedHost, isAllowedOrigin, isStateChanging, newDashboardToken, tokenMatches, type RequestFacts } from '../../src/dashboard/security.js';
+import {
+  checkRequest,
+  isAllowedHost,
+  isAllowedOrigin,
+  isStateChanging,
+  newDashboardToken,
+  tokenMatches,
+  type RequestFacts,
+} from '../../src/dashboard/security.js';
 
 const own = { port: 3434, token: 'tok_abc-123' };
 const request = (facts: Partial<RequestFacts>): RequestFacts => ({

@@ -26,19 +26,42 @@ function withSessions(data: StoreData, sessions: Record<string, [accountIndex: n
 
 describe('servingView: a new session', () => {
   it.each<[string, () => StoreData, Strategy, string | null, string, RegExp]>([
-    ['goes to the account with the most headroom, and the others are named', () => storeWith(account(1, 70), account(2, 20), account(3, 50)), 'sticky', 'alias-2', 'most-headroom', /^most headroom: 80% left \(alias-1: 30% left, alias-3: 50% left\)$/],
+    [
+      'goes to the account with the most headroom, and the others are named',
+      () => storeWith(account(1, 70), account(2, 20), account(3, 50)),
+      'sticky',
+      'alias-2',
+      'most-headroom',
+      /^most headroom: 80% left \(alias-1: 30% left, alias-3: 50% left\)$/,
+    ],
     [
       'passes over an account that cannot serve, saying why',
-      () => storeWith(account(1, 100), account(2, 40, (a) => (a.health.reloginRequired = { reason: 'refresh_token_reused', at: NOW }))),
+      () =>
+        storeWith(
+          account(1, 100),
+          account(2, 40, (a) => (a.health.reloginRequired = { reason: 'refresh_token_reused', at: NOW })),
+        ),
       'sticky',
       null,
       'none',
       /^No eligible account: alias-1 \(5h limit \(100% used\) until .*\), alias-2 \(needs a new sign-in: refresh_token_reused/,
     ],
-    ['goes to the pinned account', () => Object.assign(storeWith(account(1, 10), account(2, 90)), { pin: { accountId: 'acct-2:user-2' } }), 'sticky', 'alias-2', 'pinned', /^pinned: every request goes to alias-2$/],
+    [
+      'goes to the pinned account',
+      () => Object.assign(storeWith(account(1, 10), account(2, 90)), { pin: { accountId: 'acct-2:user-2' } }),
+      'sticky',
+      'alias-2',
+      'pinned',
+      /^pinned: every request goes to alias-2$/,
+    ],
     [
       'in round-robin, goes to the one after the account used last',
-      () => storeWith(account(1, 10), account(2, 10, (a) => (a.stats.lastUsedAt = NOW - MINUTE)), account(3, 90)),
+      () =>
+        storeWith(
+          account(1, 10),
+          account(2, 10, (a) => (a.stats.lastUsedAt = NOW - MINUTE)),
+          account(3, 90),
+        ),
       'round-robin',
       'alias-3',
       'round-robin',
@@ -55,9 +78,21 @@ describe('servingView: a new session', () => {
 
   it('is the rotator’s own choice, for every strategy and mix of accounts', () => {
     const stores = [
-      storeWith(account(1, 30), account(2, 30, (a) => (a.stats.lastUsedAt = NOW - HOUR)), account(3, 99)),
-      storeWith(account(1, 100), account(2, 60), account(3, 60, (a) => (a.usage.fiveHour!.resetsAt = NOW + HOUR))),
-      storeWith(account(1, 5, (a) => (a.enabled = false)), account(2, 50, (a) => (a.health.cooldownUntil = NOW + MINUTE)), account(3, 80)),
+      storeWith(
+        account(1, 30),
+        account(2, 30, (a) => (a.stats.lastUsedAt = NOW - HOUR)),
+        account(3, 99),
+      ),
+      storeWith(
+        account(1, 100),
+        account(2, 60),
+        account(3, 60, (a) => (a.usage.fiveHour!.resetsAt = NOW + HOUR)),
+      ),
+      storeWith(
+        account(1, 5, (a) => (a.enabled = false)),
+        account(2, 50, (a) => (a.health.cooldownUntil = NOW + MINUTE)),
+        account(3, 80),
+      ),
     ];
     for (const data of stores) {
       for (const strategy of ['sticky', 'round-robin', 'least-used'] as const) {
@@ -111,7 +146,11 @@ describe('servingView: recent sessions', () => {
     for (let i = 0; i < SESSIONS_SHOWN; i++) sessions[`many-${i}`] = [0, 120 + i];
     const view = servingView(withSessions(storeWith(account(1, 10), account(2, 10)), sessions), settings(), NOW);
     expect(view.sessions).toHaveLength(SESSIONS_SHOWN);
-    expect(view.sessions.slice(0, 3).map((s) => [s.sessionId, s.live])).toEqual([['live', true], ['edge', false], ['recent', false]]);
+    expect(view.sessions.slice(0, 3).map((s) => [s.sessionId, s.live])).toEqual([
+      ['live', true],
+      ['edge', false],
+      ['recent', false],
+    ]);
     expect(view.sessions.map((s) => s.sessionId)).not.toContain('old');
   });
 });

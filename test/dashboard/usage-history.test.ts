@@ -25,7 +25,10 @@ describe('pure history', () => {
 
   it('keeps the last day, oldest first, without duplicates', () => {
     const point = (at: number): HistoryPoint => ({ accountId: 'a', window: 'weekly', usedPercent: 1, at, source: 'probe' });
-    expect(pruneHistory([point(NOW - HOUR), point(NOW - 25 * HOUR), point(NOW - 2 * HOUR), point(NOW - HOUR)], NOW).map((p) => p.at)).toEqual([NOW - 2 * HOUR, NOW - HOUR]);
+    expect(pruneHistory([point(NOW - HOUR), point(NOW - 25 * HOUR), point(NOW - 2 * HOUR), point(NOW - HOUR)], NOW).map((p) => p.at)).toEqual([
+      NOW - 2 * HOUR,
+      NOW - HOUR,
+    ]);
   });
 
   it('skips torn and foreign lines', () => {

@@ -125,11 +125,7 @@ export function call(
 }
 
 /** Reads server-sent events until `until` accepts one (or the time runs out). */
-export function readEvents(
-  dashboard: Pick<Dashboard, 'port'>,
-  until: (event: DashboardEvent) => boolean,
-  timeoutMs = 10_000,
-): Promise<DashboardEvent[]> {
+export function readEvents(dashboard: Pick<Dashboard, 'port'>, until: (event: DashboardEvent) => boolean, timeoutMs = 10_000): Promise<DashboardEvent[]> {
   return new Promise((resolve, reject) => {
     const seen: DashboardEvent[] = [];
     const req = http.get({ host: '127.0.0.1', port: dashboard.port, path: '/api/events', headers: { host: `127.0.0.1:${dashboard.port}` } }, (res) => {

@@ -24,7 +24,10 @@ beforeAll(async () => {
 async function runWith(extraEnv: Record<string, string>) {
   const sim = await startSimulator({ accounts: [{ accountId: 'acct-solo' }] });
   const home = await isolatedHome({ OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl, OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer, ...extraEnv });
-  cleanups.push(() => sim.close(), () => home.cleanup());
+  cleanups.push(
+    () => sim.close(),
+    () => home.cleanup(),
+  );
   await seedStore(home.storeDir, [accountFromSimTokens(sim.issueTokens('acct-solo'), 'solo', Date.now())]);
   const run = await runOpencode(['run', '--print-logs', '--log-level', 'INFO', '--model', 'openai/gpt-5.4', 'say hi'], home);
   const pluginLog = await fs.readFile(path.join(home.root, 'plugin.log'), 'utf8').catch(() => '');
@@ -32,7 +35,7 @@ async function runWith(extraEnv: Record<string, string>) {
 }
 
 describe('OpenCode settings that bypass the plugin', { timeout: 240_000 }, () => {
-  it('OPENCODE_EXPERIMENTAL_NATIVE_LLM=1: OpenCode picks its native runtime and never calls the plugin\'s fetch; doctor names it', async () => {
+  it("OPENCODE_EXPERIMENTAL_NATIVE_LLM=1: OpenCode picks its native runtime and never calls the plugin's fetch; doctor names it", async () => {
     const env = { OPENCODE_EXPERIMENTAL_NATIVE_LLM: '1' };
     const { run, sim, routed, pluginLog } = await runWith(env);
     expect(run.stderr).toMatch(/llm runtime selected.*llm\.runtime=native/);

@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 describe('the real opencode client: a limit family (PROTOCOL.md §8)', { timeout: 240_000 }, () => {
-  it("Spark out on one account and the other out of quota: Spark says why and until when, other models still run", async () => {
+  it('Spark out on one account and the other out of quota: Spark says why and until when, other models still run', async () => {
     const sim = await startSimulator({
       accounts: [
         { accountId: 'acct-work', families: [{ ...DEFAULT_SIM_FAMILY, fiveHourUsedPercent: 100 }] },
@@ -23,9 +23,15 @@ describe('the real opencode client: a limit family (PROTOCOL.md §8)', { timeout
       ],
     });
     const home = await isolatedHome({ OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl, OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer });
-    cleanups.push(() => sim.close(), () => home.cleanup());
+    cleanups.push(
+      () => sim.close(),
+      () => home.cleanup(),
+    );
     const now = Date.now();
-    await seedStore(home.storeDir, [accountFromSimTokens(sim.issueTokens('acct-work'), 'work', now), accountFromSimTokens(sim.issueTokens('acct-personal'), 'personal', now)]);
+    await seedStore(home.storeDir, [
+      accountFromSimTokens(sim.issueTokens('acct-work'), 'work', now),
+      accountFromSimTokens(sim.issueTokens('acct-personal'), 'personal', now),
+    ]);
 
     const spark = await runOpencode(['run', '--model', 'openai/gpt-5.3-codex-spark', 'say hi'], home);
     const sparkOutput = spark.stdout + spark.stderr;

@@ -24,9 +24,15 @@ afterEach(async () => {
 async function setUp(accountIds: string[]) {
   const sim = await startSimulator({ accounts: accountIds.map((accountId) => ({ accountId })) });
   const home = await isolatedHome({ OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl, OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer, ...DEADLINES });
-  cleanups.push(() => sim.close(), () => home.cleanup());
+  cleanups.push(
+    () => sim.close(),
+    () => home.cleanup(),
+  );
   const now = Date.now();
-  await seedStore(home.storeDir, accountIds.map((id) => accountFromSimTokens(sim.issueTokens(id), id.replace(/^acct-/, ''), now)));
+  await seedStore(
+    home.storeDir,
+    accountIds.map((id) => accountFromSimTokens(sim.issueTokens(id), id.replace(/^acct-/, ''), now)),
+  );
   return { sim, home };
 }
 

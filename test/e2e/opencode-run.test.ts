@@ -14,7 +14,10 @@ afterEach(async () => {
 async function setUp(accounts: Parameters<typeof startSimulator>[0]) {
   const sim = await startSimulator(accounts);
   const home = await isolatedHome({ OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl, OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer });
-  cleanups.push(() => sim.close(), () => home.cleanup());
+  cleanups.push(
+    () => sim.close(),
+    () => home.cleanup(),
+  );
   return { sim, home };
 }
 
@@ -98,7 +101,10 @@ describe('the real opencode client through the plugin', { timeout: 240_000 }, ()
   it('keeps a session on one account across several turns', async () => {
     const { sim, home } = await setUp({ accounts: [{ accountId: 'acct-a' }, { accountId: 'acct-b' }, { accountId: 'acct-c' }] });
     const now = Date.now();
-    await seedStore(home.storeDir, ['acct-a', 'acct-b', 'acct-c'].map((id) => accountFromSimTokens(sim.issueTokens(id), id.slice(5), now)));
+    await seedStore(
+      home.storeDir,
+      ['acct-a', 'acct-b', 'acct-c'].map((id) => accountFromSimTokens(sim.issueTokens(id), id.slice(5), now)),
+    );
     const first = await runOpencode(['run', '--model', 'openai/gpt-5.4', 'first turn'], home);
     expect(first.code).toBe(0);
     const sessionId = modelRequests(sim).at(-1)!.headers['session_id'];

@@ -20,7 +20,11 @@ const MODEL = { providerID: 'openai', modelID: 'gpt-5.4' };
 
 async function setUp(extraEnv: NodeJS.ProcessEnv = {}, options: { signedOut?: boolean } = {}) {
   const sim = await startSimulator({
-    accounts: [{ accountId: 'acct-first' }, { accountId: 'acct-second', fiveHourUsedPercent: 60 }, ...(options.signedOut ? [{ accountId: 'acct-broken' }] : [])],
+    accounts: [
+      { accountId: 'acct-first' },
+      { accountId: 'acct-second', fiveHourUsedPercent: 60 },
+      ...(options.signedOut ? [{ accountId: 'acct-broken' }] : []),
+    ],
   });
   cleanups.push(() => sim.close());
   const home = await isolatedHome({ OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl, OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer, ...extraEnv });
@@ -30,7 +34,13 @@ async function setUp(extraEnv: NodeJS.ProcessEnv = {}, options: { signedOut?: bo
     accountFromSimTokens(sim.issueTokens('acct-first'), 'first', now),
     // Less headroom than `first`, so a new session starts on `first`.
     accountFromSimTokens(sim.issueTokens('acct-second'), 'second', now, (account) => {
-      account.usage.fiveHour = { usedPercent: 60, windowMinutes: 300, resetsAt: sim.usage('acct-second').fiveHourResetsAt, observedAt: now, source: 'usage-endpoint' };
+      account.usage.fiveHour = {
+        usedPercent: 60,
+        windowMinutes: 300,
+        resetsAt: sim.usage('acct-second').fiveHourResetsAt,
+        observedAt: now,
+        source: 'usage-endpoint',
+      };
     }),
     ...(options.signedOut
       ? [
@@ -52,7 +62,9 @@ async function say(server: OpencodeServer, home: IsolatedHome, sessionId: string
 }
 
 function servedBy(sim: Simulator, sessionId: string): Array<string | undefined> {
-  return sim.log.filter((entry) => entry.route === 'responses' && entry.headers['session_id'] === sessionId && entry.status === 200).map((entry) => entry.accountId);
+  return sim.log
+    .filter((entry) => entry.route === 'responses' && entry.headers['session_id'] === sessionId && entry.status === 200)
+    .map((entry) => entry.accountId);
 }
 
 const toastsIn = (events: OpencodeEvent[]) => events.filter((event) => event.type === 'tui.toast.show').map((event) => event.properties);
@@ -102,7 +114,9 @@ describe('toasts through the real opencode server', { timeout: 240_000 }, () => 
     expect(toasts, await pluginLog(home)).toHaveLength(1);
     const [toast] = toasts;
     expect(toast).toMatchObject({ title: 'Account switched: first → second', variant: 'info' });
-    expect(toast!.message).toMatch(/^A session moved from first to second because first: 5h limit \(100% used\) until .+\. Its prompt cache starts over on second\.$/);
+    expect(toast!.message).toMatch(
+      /^A session moved from first to second because first: 5h limit \(100% used\) until .+\. Its prompt cache starts over on second\.$/,
+    );
     expect(await pluginLog(home)).toContain('"message":"toast shown"');
   });
 
@@ -117,7 +131,9 @@ describe('toasts through the real opencode server', { timeout: 240_000 }, () => 
 
     const toasts = toastsIn(stream.events);
     expect(toasts.map((toast) => toast.title).sort(), await pluginLog(home)).toEqual(['broken needs a new sign-in', 'opencode-multi-auth: settings ignored']);
-    expect(toasts.find((toast) => toast.title === 'broken needs a new sign-in')!.message).toBe('broken: refresh_token_reused. Run: opencode-multi-auth login broken');
+    expect(toasts.find((toast) => toast.title === 'broken needs a new sign-in')!.message).toBe(
+      'broken: refresh_token_reused. Run: opencode-multi-auth login broken',
+    );
     expect(toasts.find((toast) => toast.title === 'opencode-multi-auth: settings ignored')!.message).toContain('OPENCODE_MULTI_AUTH_STRATEGY is not valid');
   });
 });

@@ -75,7 +75,12 @@ describe('importOpenCodeAuth', () => {
     });
     const result = await importOpenCodeAuth(store, { env, now: 1_000, alias: 'oc' });
     expect(result.created).toBe(true);
-    expect(result.account).toMatchObject({ id: 'acct-3:user-3', alias: 'oc', origin: 'import-opencode', tokens: { expiresAt: 123_456, refreshToken: 'rt-oc-1' } });
+    expect(result.account).toMatchObject({
+      id: 'acct-3:user-3',
+      alias: 'oc',
+      origin: 'import-opencode',
+      tokens: { expiresAt: 123_456, refreshToken: 'rt-oc-1' },
+    });
     expect(result.warning).toMatch(/OpenCode still holds the refresh token/);
     const again = await importOpenCodeAuth(store, { env, now: 2_000 });
     expect(again.created).toBe(false);

@@ -6,8 +6,26 @@ import { listedModels } from '../../src/models/model-edits.js';
 import type { CatalogModel } from '../../src/store/schema.js';
 
 const KNOWN: CodexModelSpec[] = [
-  { id: 'gpt-5.4', name: 'GPT-5.4', family: 'gpt', releaseDate: '2026-03-05', limit: { context: 1_050_000, input: 922_000, output: 128_000 }, fast: true, temperature: true, pdf: true },
-  { id: 'gpt-5.5', name: 'GPT-5.5', family: 'gpt', releaseDate: '2026-04-23', limit: { context: 400_000, input: 272_000, output: 128_000 }, fast: true, temperature: false, pdf: true },
+  {
+    id: 'gpt-5.4',
+    name: 'GPT-5.4',
+    family: 'gpt',
+    releaseDate: '2026-03-05',
+    limit: { context: 1_050_000, input: 922_000, output: 128_000 },
+    fast: true,
+    temperature: true,
+    pdf: true,
+  },
+  {
+    id: 'gpt-5.5',
+    name: 'GPT-5.5',
+    family: 'gpt',
+    releaseDate: '2026-04-23',
+    limit: { context: 400_000, input: 272_000, output: 128_000 },
+    fast: true,
+    temperature: false,
+    pdf: true,
+  },
 ];
 
 const listed = (slug: string, extra: Partial<CatalogModel> = {}): CatalogModel => ({ slug, visibility: 'list', ...extra });
@@ -18,7 +36,13 @@ describe('specsFromCatalogs: the model list from the accounts catalogs', () => {
   });
 
   it('lists the union of the listed models, hides hidden ones, and drops data-file models no catalog has', () => {
-    const specs = specsFromCatalogs([[listed('gpt-5.4'), listed('gpt-5.3-codex', { visibility: 'hide' })], [listed('gpt-5.4'), listed('gpt-7-preview')]], KNOWN)!;
+    const specs = specsFromCatalogs(
+      [
+        [listed('gpt-5.4'), listed('gpt-5.3-codex', { visibility: 'hide' })],
+        [listed('gpt-5.4'), listed('gpt-7-preview')],
+      ],
+      KNOWN,
+    )!;
     expect(specs.map((spec) => spec.id)).toEqual(['gpt-5.4', 'gpt-7-preview']);
   });
 
@@ -29,7 +53,12 @@ describe('specsFromCatalogs: the model list from the accounts catalogs', () => {
 
   it('lists a model only the backend knows under its display name, with its catalog window', () => {
     const [spec] = specsFromCatalogs([[listed('gpt-7-preview', { displayName: 'GPT-7 Preview', contextWindow: 500_000 })]], KNOWN)!;
-    expect(spec).toEqual({ ...UNKNOWN_MODEL_DEFAULTS, id: 'gpt-7-preview', name: 'GPT-7 Preview', limit: { context: 500_000, input: 500_000, output: 128_000 } });
+    expect(spec).toEqual({
+      ...UNKNOWN_MODEL_DEFAULTS,
+      id: 'gpt-7-preview',
+      name: 'GPT-7 Preview',
+      limit: { context: 500_000, input: 500_000, output: 128_000 },
+    });
     // Without a -fast twin: nothing says it has a priority tier.
     expect(listedModels([spec!], []).map((model) => model.id)).toEqual(['gpt-7-preview']);
   });
@@ -48,7 +77,14 @@ describe('catalogModelsFromReply', () => {
   it('keeps slug, display name, context window and visibility; skips entries without a slug', () => {
     const models = catalogModelsFromReply({
       models: [
-        { slug: 'gpt-5.4', display_name: 'gpt-5.4', context_window: 272_000, visibility: 'list', base_instructions: 'x'.repeat(10_000), supported_reasoning_levels: [] },
+        {
+          slug: 'gpt-5.4',
+          display_name: 'gpt-5.4',
+          context_window: 272_000,
+          visibility: 'list',
+          base_instructions: 'x'.repeat(10_000),
+          supported_reasoning_levels: [],
+        },
         { slug: 'gpt-5.3-codex', visibility: 'hide', context_window: 'big' },
         { display_name: 'no slug' },
         'garbage',

@@ -14,12 +14,19 @@ const catalogReads = (f: UsageFixture) => f.sim.log.filter((entry) => entry.rout
 
 describe("each account's model catalog, read by the usage refresh queue", () => {
   it('reads each account its own catalog with its own headers and the client version, and stores it with its ETag', async () => {
-    fx = await usageFixture({ accounts: [{ accountId: 'a' }, { accountId: 'b', catalog: [...DEFAULT_SIM_CATALOG, { slug: 'gpt-7-preview', context_window: 500_000 }] }] });
+    fx = await usageFixture({
+      accounts: [{ accountId: 'a' }, { accountId: 'b', catalog: [...DEFAULT_SIM_CATALOG, { slug: 'gpt-7-preview', context_window: 500_000 }] }],
+    });
     const results = await fx.queue().refreshAll();
     expect(results.map((result) => result.state)).toEqual(['done', 'done']);
 
     const reads = catalogReads(fx);
-    expect(reads.map((read) => [read.accountId, read.status])).toEqual(expect.arrayContaining([['a', 200], ['b', 200]]));
+    expect(reads.map((read) => [read.accountId, read.status])).toEqual(
+      expect.arrayContaining([
+        ['a', 200],
+        ['b', 200],
+      ]),
+    );
     for (const read of reads) expect(read.path).toMatch(/^\/backend-api\/codex\/models\?client_version=\d+\.\d+\.\d+$/);
 
     const data = await fx.store.current();
@@ -27,16 +34,31 @@ describe("each account's model catalog, read by the usage refresh queue", () => 
     const b = findAccount(data, fx.ids.b!)!.catalog!;
     expect(a.etag).toMatch(/^"[0-9a-f]+"$/);
     expect(a.models.map((model) => model.slug)).not.toContain('gpt-7-preview');
-    expect(b.models.find((model) => model.slug === 'gpt-7-preview')).toEqual({ slug: 'gpt-7-preview', displayName: 'gpt-7-preview', contextWindow: 500_000, visibility: 'list' });
+    expect(b.models.find((model) => model.slug === 'gpt-7-preview')).toEqual({
+      slug: 'gpt-7-preview',
+      displayName: 'gpt-7-preview',
+      contextWindow: 500_000,
+      visibility: 'list',
+    });
     expect(a.models.find((model) => model.slug === 'gpt-5.3-codex')?.visibility).toBe('hide');
   });
 
   it("reads a residency-locked or FedRAMP workspace's catalog with its routing headers (the backend refuses it without)", async () => {
-    fx = await usageFixture({ accounts: [{ accountId: 'eu', computeResidency: 'eu' }, { accountId: 'gov', fedramp: true }] });
+    fx = await usageFixture({
+      accounts: [
+        { accountId: 'eu', computeResidency: 'eu' },
+        { accountId: 'gov', fedramp: true },
+      ],
+    });
     const results = await fx.queue().refreshAll();
     expect(results.map((result) => result.state)).toEqual(['done', 'done']);
     const reads = catalogReads(fx);
-    expect(reads.map((read) => [read.accountId, read.status])).toEqual(expect.arrayContaining([['eu', 200], ['gov', 200]]));
+    expect(reads.map((read) => [read.accountId, read.status])).toEqual(
+      expect.arrayContaining([
+        ['eu', 200],
+        ['gov', 200],
+      ]),
+    );
     expect(reads.find((read) => read.accountId === 'eu')!.headers['x-openai-internal-codex-residency']).toBe('eu');
     const data = await fx.store.current();
     expect(findAccount(data, fx.ids.eu!)!.catalog?.models.length).toBeGreaterThan(0);

@@ -21,7 +21,14 @@ describe('parseModelEdits', () => {
     { items: ['+gpt-x'], edits: [{ op: 'add', id: 'gpt-x' }] },
     { items: ['gpt-x'], edits: [{ op: 'add', id: 'gpt-x' }] },
     { items: ['-gpt-y'], edits: [{ op: 'remove', id: 'gpt-y' }] },
-    { items: [' +gpt-x ', '-gpt-y', 'gpt-z'], edits: [{ op: 'add', id: 'gpt-x' }, { op: 'remove', id: 'gpt-y' }, { op: 'add', id: 'gpt-z' }] },
+    {
+      items: [' +gpt-x ', '-gpt-y', 'gpt-z'],
+      edits: [
+        { op: 'add', id: 'gpt-x' },
+        { op: 'remove', id: 'gpt-y' },
+        { op: 'add', id: 'gpt-z' },
+      ],
+    },
     { items: ['', '+', '-'], edits: [] },
   ] satisfies Array<{ items: string[]; edits: ModelEdit[] }>)('reads $items', ({ items, edits }) => {
     expect(parseModelEdits(items)).toEqual(edits);

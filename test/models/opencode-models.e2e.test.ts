@@ -23,7 +23,10 @@ const CODEX_IDS = listedModels(CODEX_MODELS, []).map((model) => `openai/${model.
 async function setUp(extraEnv: NodeJS.ProcessEnv, account: Partial<SimAccountSpec> = {}): Promise<{ sim: Simulator; home: IsolatedHome }> {
   const sim = await startSimulator({ accounts: [{ accountId: 'acct-solo', ...account }] });
   const home = await isolatedHome({ OPENCODE_MULTI_AUTH_CODEX_BASE_URL: sim.baseUrl, OPENCODE_MULTI_AUTH_AUTH_ISSUER: sim.issuer, ...extraEnv });
-  cleanups.push(() => sim.close(), () => home.cleanup());
+  cleanups.push(
+    () => sim.close(),
+    () => home.cleanup(),
+  );
   await seedStore(home.storeDir, [accountFromSimTokens(sim.issueTokens('acct-solo'), 'solo', Date.now())]);
   return { sim, home };
 }

@@ -32,13 +32,47 @@ function catalogModel(id: string, fields: Partial<OpenCodeModel> = {}): OpenCode
 }
 
 function provider(models: OpenCodeModel[]): OpenCodeProvider {
-  return { id: 'openai', name: 'OpenAI', source: 'api', env: ['OPENAI_API_KEY'], options: {}, models: Object.fromEntries(models.map((model) => [model.id, model])) };
+  return {
+    id: 'openai',
+    name: 'OpenAI',
+    source: 'api',
+    env: ['OPENAI_API_KEY'],
+    options: {},
+    models: Object.fromEntries(models.map((model) => [model.id, model])),
+  };
 }
 
 const SPECS: CodexModelSpec[] = [
-  { id: 'gpt-5.4', name: 'GPT-5.4', family: 'gpt', releaseDate: '2026-03-05', limit: { context: 1_050_000, input: 922_000, output: 128_000 }, fast: true, temperature: true, pdf: true },
-  { id: 'gpt-5.5', name: 'GPT-5.5', family: 'gpt', releaseDate: '2026-04-23', limit: { context: 400_000, input: 272_000, output: 128_000 }, fast: true, temperature: false, pdf: true },
-  { id: 'gpt-6-sol', name: 'GPT-6 Sol', family: 'gpt-sol', releaseDate: '2026-09-22', limit: { context: 1_050_000, input: 922_000, output: 128_000 }, fast: false, temperature: false, pdf: false },
+  {
+    id: 'gpt-5.4',
+    name: 'GPT-5.4',
+    family: 'gpt',
+    releaseDate: '2026-03-05',
+    limit: { context: 1_050_000, input: 922_000, output: 128_000 },
+    fast: true,
+    temperature: true,
+    pdf: true,
+  },
+  {
+    id: 'gpt-5.5',
+    name: 'GPT-5.5',
+    family: 'gpt',
+    releaseDate: '2026-04-23',
+    limit: { context: 400_000, input: 272_000, output: 128_000 },
+    fast: true,
+    temperature: false,
+    pdf: true,
+  },
+  {
+    id: 'gpt-6-sol',
+    name: 'GPT-6 Sol',
+    family: 'gpt-sol',
+    releaseDate: '2026-09-22',
+    limit: { context: 1_050_000, input: 922_000, output: 128_000 },
+    fast: false,
+    temperature: false,
+    pdf: false,
+  },
 ];
 
 /** What OpenCode passes with an `api` record: the whole models.dev openai catalog. */

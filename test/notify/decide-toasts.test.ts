@@ -6,10 +6,28 @@ import { formatMoment } from '../../src/rotator/explain.js';
 import { HOUR, MINUTE, NOW } from '../support/routing-accounts.js';
 
 const DAY = 24 * HOUR;
-const moved = (from = 'work', to = 'personal'): Notice => ({ kind: 'session-moved', fromAccountId: `id-${from}`, from, to, reason: '5h limit (100% used) until 14:32 (in 4h 32m)' });
-const relogin = (alias = 'work'): Notice => ({ kind: 'relogin-required', accountId: `id-${alias}`, alias, reason: 'needs a new sign-in: refresh_token_reused' });
+const moved = (from = 'work', to = 'personal'): Notice => ({
+  kind: 'session-moved',
+  fromAccountId: `id-${from}`,
+  from,
+  to,
+  reason: '5h limit (100% used) until 14:32 (in 4h 32m)',
+});
+const relogin = (alias = 'work'): Notice => ({
+  kind: 'relogin-required',
+  accountId: `id-${alias}`,
+  alias,
+  reason: 'needs a new sign-in: refresh_token_reused',
+});
 const allOut = (firstBack?: { alias: string; at: number }): Notice => ({ kind: 'all-accounts-out', accounts: 2, firstBack });
-const weekly = (alias = 'work', resetsAt: number | undefined = NOW + 3 * DAY): Notice => ({ kind: 'weekly-threshold', accountId: `id-${alias}`, alias, usedPercent: 92.4, threshold: 90, resetsAt });
+const weekly = (alias = 'work', resetsAt: number | undefined = NOW + 3 * DAY): Notice => ({
+  kind: 'weekly-threshold',
+  accountId: `id-${alias}`,
+  alias,
+  usedPercent: 92.4,
+  threshold: 90,
+  resetsAt,
+});
 const settings: Notice = { kind: 'settings-invalid', variables: ['OPENCODE_MULTI_AUTH_STRATEGY', 'OPENCODE_MULTI_AUTH_TYPO'] };
 
 const at = (level: NotifyLevel, cooldownMs = 30 * MINUTE): NotifySettings => ({ level, cooldownMs });
@@ -25,11 +43,33 @@ describe('decideToasts: which notices become toasts', () => {
       level: 'errors',
       titles: ['work needs a new sign-in', 'All 2 accounts are out', 'opencode-multi-auth: settings ignored'],
     },
-    { name: 'one toast per cause in one batch', notices: [moved('work', 'personal'), moved('work', 'spare')], level: 'all', titles: ['Account switched: work → personal'] },
-    { name: 'another account moving sessions is another cause', notices: [moved('work'), moved('spare')], level: 'all', titles: ['Account switched: work → personal', 'Account switched: spare → personal'] },
+    {
+      name: 'one toast per cause in one batch',
+      notices: [moved('work', 'personal'), moved('work', 'spare')],
+      level: 'all',
+      titles: ['Account switched: work → personal'],
+    },
+    {
+      name: 'another account moving sessions is another cause',
+      notices: [moved('work'), moved('spare')],
+      level: 'all',
+      titles: ['Account switched: work → personal', 'Account switched: spare → personal'],
+    },
     { name: 'a cause still quiet shows nothing', notices: [moved()], level: 'all', quiet: { 'moved-from:id-work': NOW + MINUTE }, titles: [] },
-    { name: 'a cause whose quiet ended shows again', notices: [moved()], level: 'all', quiet: { 'moved-from:id-work': NOW }, titles: ['Account switched: work → personal'] },
-    { name: 'a quiet cause does not silence another', notices: [relogin('spare')], level: 'all', quiet: { 'relogin:id-work': NOW + HOUR }, titles: ['spare needs a new sign-in'] },
+    {
+      name: 'a cause whose quiet ended shows again',
+      notices: [moved()],
+      level: 'all',
+      quiet: { 'moved-from:id-work': NOW },
+      titles: ['Account switched: work → personal'],
+    },
+    {
+      name: 'a quiet cause does not silence another',
+      notices: [relogin('spare')],
+      level: 'all',
+      quiet: { 'relogin:id-work': NOW + HOUR },
+      titles: ['spare needs a new sign-in'],
+    },
     { name: 'a weekly warning', notices: [weekly()], level: 'all', titles: ['work: 92% of the weekly limit used'] },
   ];
   it.each(cases)('$name', ({ notices, level, quiet, now, titles }) => {
@@ -79,7 +119,9 @@ describe('the words of each toast', () => {
   it('names both accounts of a move and why', () => {
     const shown = toast(moved());
     expect(shown).toMatchObject({ variant: 'info' });
-    expect(shown.message).toBe('A session moved from work to personal because work: 5h limit (100% used) until 14:32 (in 4h 32m). Its prompt cache starts over on personal.');
+    expect(shown.message).toBe(
+      'A session moved from work to personal because work: 5h limit (100% used) until 14:32 (in 4h 32m). Its prompt cache starts over on personal.',
+    );
   });
 
   it('gives the exact command for a new sign-in', () => {
@@ -103,7 +145,9 @@ describe('the words of each toast', () => {
   });
 
   it('names each ignored setting', () => {
-    expect(toast(settings).message).toBe('OPENCODE_MULTI_AUTH_STRATEGY, OPENCODE_MULTI_AUTH_TYPO are not valid, so the default applies. Details: opencode-multi-auth doctor');
+    expect(toast(settings).message).toBe(
+      'OPENCODE_MULTI_AUTH_STRATEGY, OPENCODE_MULTI_AUTH_TYPO are not valid, so the default applies. Details: opencode-multi-auth doctor',
+    );
   });
 
   it('keeps every toast short enough for a toast', () => {

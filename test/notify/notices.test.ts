@@ -14,7 +14,12 @@ function movedEvent(data: StoreData, from: string, to: string, attempts: Array<{
 }
 
 function noChoice(data: StoreData, tried: string[] = []): Extract<Choice, { ok: false }> {
-  const choice = chooseAccount(data, { now: NOW, tried: new Set(tried.map((alias) => idOf(data, alias))) }, {}, { strategy: 'sticky', pauseAtPercent: 100, snapshotStaleAfterMs: 2 * HOUR });
+  const choice = chooseAccount(
+    data,
+    { now: NOW, tried: new Set(tried.map((alias) => idOf(data, alias))) },
+    {},
+    { strategy: 'sticky', pauseAtPercent: 100, snapshotStaleAfterMs: 2 * HOUR },
+  );
   if (choice.ok) throw new Error('expected no eligible account');
   return choice;
 }
@@ -22,14 +27,22 @@ function noChoice(data: StoreData, tried: string[] = []): Extract<Choice, { ok: 
 describe('noticesFromRouting', () => {
   it('explains a move by what keeps the old account out now', () => {
     const data = storeOf([routingAccount('work', (a) => (a.usage.fiveHour = snapshot(100, { resetsAt: NOW + 2 * HOUR }))), routingAccount('personal')]);
-    const [notice] = noticesFromRouting(movedEvent(data, 'work', 'personal', [{ account: 'work', status: 429, outcome: 'HTTP 429 usage limit reached' }]), data, context);
+    const [notice] = noticesFromRouting(
+      movedEvent(data, 'work', 'personal', [{ account: 'work', status: 429, outcome: 'HTTP 429 usage limit reached' }]),
+      data,
+      context,
+    );
     expect(notice).toMatchObject({ kind: 'session-moved', from: 'work', to: 'personal' });
     expect(notice).toHaveProperty('reason', expect.stringMatching(/^5h limit \(100% used\) until .*\(in 2 h\)$/));
   });
 
   it('falls back to how the old account failed this request when nothing keeps it out', () => {
     const data = storeOf([routingAccount('work'), routingAccount('personal')]);
-    const [notice] = noticesFromRouting(movedEvent(data, 'work', 'personal', [{ account: 'work', status: 503, outcome: 'HTTP 503 server error' }]), data, context);
+    const [notice] = noticesFromRouting(
+      movedEvent(data, 'work', 'personal', [{ account: 'work', status: 503, outcome: 'HTTP 503 server error' }]),
+      data,
+      context,
+    );
     expect(notice).toHaveProperty('reason', 'HTTP 503 server error');
   });
 
@@ -74,7 +87,11 @@ describe('noticesFromStore', () => {
     { name: 'a weekly window that already reset', edit: (a) => (a.usage.weekly = weekly(95, { resetsAt: NOW - MINUTE })), kinds: [] },
     { name: 'the 5h window is not the weekly one', edit: (a) => (a.usage.fiveHour = snapshot(99)), kinds: [] },
     { name: 'a disabled account (the user chose)', edit: (a) => ((a.enabled = false), (a.health.reloginRequired = { reason: 'x', at: NOW })), kinds: [] },
-    { name: 'sign-in first: its weekly warning would not help', edit: (a) => ((a.health.reloginRequired = { reason: 'x', at: NOW }), (a.usage.weekly = weekly(95))), kinds: ['relogin-required'] },
+    {
+      name: 'sign-in first: its weekly warning would not help',
+      edit: (a) => ((a.health.reloginRequired = { reason: 'x', at: NOW }), (a.usage.weekly = weekly(95))),
+      kinds: ['relogin-required'],
+    },
   ];
   it.each(cases)('$name', ({ edit, kinds }) => {
     const notices = noticesFromStore(storeOf([routingAccount('work', edit)]), storeContext);

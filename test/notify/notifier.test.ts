@@ -46,7 +46,14 @@ async function setUp(env: NodeJS.ProcessEnv = {}) {
   });
   const { client, toasts } = await toastServer();
   const { config, problems } = readConfig({ HOME: dir, ...env });
-  const notifier = new TuiNotifier({ client, config, configProblems: problems, store, clock: { now: () => Date.now() }, logger: createLogger('silent', () => {}) });
+  const notifier = new TuiNotifier({
+    client,
+    config,
+    configProblems: problems,
+    store,
+    clock: { now: () => Date.now() },
+    logger: createLogger('silent', () => {}),
+  });
   cleanups.push(async () => {
     notifier.dispose();
     await store.close();
@@ -67,7 +74,13 @@ describe('TuiNotifier with a real store and a real toast endpoint', { timeout: 3
     notifier.start();
     const now = Date.now();
     // Each observation later than the one before: the store keeps only the newest.
-    const weekly = (usedPercent: number) => ({ usedPercent, windowMinutes: 10_080, resetsAt: now + 3 * 86_400_000, observedAt: now + usedPercent, source: 'response-headers' as const });
+    const weekly = (usedPercent: number) => ({
+      usedPercent,
+      windowMinutes: 10_080,
+      resetsAt: now + 3 * 86_400_000,
+      observedAt: now + usedPercent,
+      source: 'response-headers' as const,
+    });
     store.defer((data) => recordSnapshot(data, work.id, 'weekly', weekly(85)));
     store.defer((data) => recordSnapshot(data, work.id, 'weekly', weekly(91)));
     await toastsArrive(toasts, 1);
@@ -82,7 +95,9 @@ describe('TuiNotifier with a real store and a real toast endpoint', { timeout: 3
     notifier.start();
     await store.update((data) => markReloginRequired(data, personal.id, 'refresh_token_reused', Date.now()));
     await toastsArrive(toasts, 1);
-    expect(toasts).toEqual([expect.objectContaining({ title: 'personal needs a new sign-in', message: 'personal: refresh_token_reused. Run: opencode-multi-auth login personal' })]);
+    expect(toasts).toEqual([
+      expect.objectContaining({ title: 'personal needs a new sign-in', message: 'personal: refresh_token_reused. Run: opencode-multi-auth login personal' }),
+    ]);
   });
 
   it('names ignored settings once, on start', async () => {
@@ -97,7 +112,15 @@ describe('TuiNotifier with a real store and a real toast endpoint', { timeout: 3
 
   it('shows one toast for many requests leaving the same exhausted account', async () => {
     const { store, notifier, toasts, work, personal } = await setUp();
-    store.defer((data) => recordSnapshot(data, work.id, 'fiveHour', { usedPercent: 100, windowMinutes: 300, resetsAt: Date.now() + 3_600_000, observedAt: Date.now(), source: 'response-headers' }));
+    store.defer((data) =>
+      recordSnapshot(data, work.id, 'fiveHour', {
+        usedPercent: 100,
+        windowMinutes: 300,
+        resetsAt: Date.now() + 3_600_000,
+        observedAt: Date.now(),
+        source: 'response-headers',
+      }),
+    );
     const moved: RoutingEvent = { kind: 'session-moved', sessionId: 'ses_1', fromAccountId: work.id, toAccountId: personal.id, attempts: [] };
     for (let request = 0; request < 50; request++) notifier.onRoutingEvent({ ...moved, sessionId: `ses_${request}` });
     await notifier.settled();

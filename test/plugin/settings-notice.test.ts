@@ -9,7 +9,10 @@ afterEach(async () => {
 
 describe('settings that were not accepted, inside OpenCode', () => {
   it('are the answer to the first request the user sees (not the title request), once', async () => {
-    fixture = await requestPathFixture({ accounts: [{ accountId: 'solo' }], env: { OPENCODE_MULTI_AUTH_STRATEGI: 'round-robin', OPENCODE_MULTI_AUTH_MODELS: '+gpt-x,gpt y' } });
+    fixture = await requestPathFixture({
+      accounts: [{ accountId: 'solo' }],
+      env: { OPENCODE_MULTI_AUTH_STRATEGI: 'round-robin', OPENCODE_MULTI_AUTH_MODELS: '+gpt-x,gpt y' },
+    });
     const title = await fixture.send({ body: openCodeRequestBody({ instructions: 'You are a title generator. You output ONLY a thread title.' }) });
     expect(title.status).toBe(200);
 

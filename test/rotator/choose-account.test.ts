@@ -25,10 +25,7 @@ const paused = snapshot(100);
 
 describe('chooseAccount: most headroom', () => {
   it('chooses a fresh account at 1% used over one at 50% (used means used)', () => {
-    const data = storeOf([
-      routingAccount('half', (a) => (a.usage.fiveHour = snapshot(50))),
-      routingAccount('fresh', (a) => (a.usage.fiveHour = snapshot(1))),
-    ]);
+    const data = storeOf([routingAccount('half', (a) => (a.usage.fiveHour = snapshot(50))), routingAccount('fresh', (a) => (a.usage.fiveHour = snapshot(1)))]);
     const choice = choose(data);
     expect(chosenAlias(choice)).toBe('fresh');
     expect(choice.ok && choice.reason).toBe('most-headroom');
@@ -78,10 +75,7 @@ describe('chooseAccount: most headroom', () => {
 
 describe('chooseAccount: sticky', () => {
   it('keeps a session on its account while it is eligible, even with less headroom', () => {
-    const data = storeOf([
-      routingAccount('fresh', (a) => (a.usage.fiveHour = snapshot(1))),
-      routingAccount('used', (a) => (a.usage.fiveHour = snapshot(80))),
-    ]);
+    const data = storeOf([routingAccount('fresh', (a) => (a.usage.fiveHour = snapshot(1))), routingAccount('used', (a) => (a.usage.fiveHour = snapshot(80)))]);
     const choice = choose(data, { sessionId: 'ses_1' }, { sessionAccountId: data.accounts[1]!.id });
     expect(chosenAlias(choice)).toBe('used');
     expect(choice.ok && choice.reason).toBe('session');
@@ -211,7 +205,7 @@ describe('chooseAccount: pace', () => {
     expect(chosenAlias(choice)).toBe('fresh');
   });
 
-  it('breaks a pace tie by today\'s ranking (most headroom)', () => {
+  it("breaks a pace tie by today's ranking (most headroom)", () => {
     const data = storeOf([
       routingAccount('busy', (a) => ((a.usage.weekly = weeklyWindow(20, 80)), (a.usage.fiveHour = snapshot(60)))),
       routingAccount('quiet', (a) => ((a.usage.weekly = weeklyWindow(20, 80)), (a.usage.fiveHour = snapshot(10)))),
@@ -270,7 +264,10 @@ describe('chooseAccount: pin', () => {
   });
 
   it('gives no choice when the pinned account is paused, and never falls back to another', () => {
-    const data = storeOf([routingAccount('free'), routingAccount('pinned', (a) => (a.usage.fiveHour = paused))], (d) => (d.pin = { accountId: d.accounts[1]!.id }));
+    const data = storeOf(
+      [routingAccount('free'), routingAccount('pinned', (a) => (a.usage.fiveHour = paused))],
+      (d) => (d.pin = { accountId: d.accounts[1]!.id }),
+    );
     const choice = choose(data);
     expect(choice.ok).toBe(false);
     if (choice.ok) return;

@@ -121,7 +121,7 @@ const ROWS: Row[] = [
     expected: ['usage-limit'],
   },
   {
-    name: "a spent limit family excludes a request for its model (its 429 cooldown)",
+    name: 'a spent limit family excludes a request for its model (its 429 cooldown)',
     account: routingAccount('a', (a) => (a.health.familyCooldowns = { codex_bengalfox: { until: NOW + HOUR, reason: 'x' } })),
     context: { model: 'gpt-5.3-codex-spark', family: SPARK },
     expected: ['family-limit'],
@@ -178,7 +178,7 @@ const ROWS: Row[] = [
     expected: ['usage-limit'],
   },
   {
-    name: 'the backend\'s allowed:false excludes at 12 % used',
+    name: "the backend's allowed:false excludes at 12 % used",
     account: routingAccount('a', (a) => {
       a.usage.fiveHour = snapshot(12);
       a.usage.limit = { reached: true, reason: 'workspace_member_usage_limit_reached', until: NOW + HOUR, observedAt: NOW - MINUTE };
@@ -186,7 +186,7 @@ const ROWS: Row[] = [
     expected: ['limit-reached'],
   },
   {
-    name: 'the backend\'s block ends at its reset',
+    name: "the backend's block ends at its reset",
     account: routingAccount('a', (a) => (a.usage.limit = { reached: true, until: NOW, observedAt: NOW - HOUR })),
     expected: [],
   },
@@ -236,7 +236,10 @@ const ROWS: Row[] = [
   },
   {
     name: "a family's full 30-day window excludes a request for its model",
-    account: routingAccount('a', (a) => (a.usage.additional = { codex_bengalfox: { monthly: snapshot(100, { windowMinutes: 43_200, resetsAt: NOW + 240 * HOUR }) } })),
+    account: routingAccount(
+      'a',
+      (a) => (a.usage.additional = { codex_bengalfox: { monthly: snapshot(100, { windowMinutes: 43_200, resetsAt: NOW + 240 * HOUR }) } }),
+    ),
     context: { model: 'gpt-5.3-codex-spark', family: SPARK },
     expected: ['family-limit'],
   },

@@ -39,7 +39,10 @@ describe('describeNoEligibleAccount', () => {
   });
 
   it('names the pinned account and how to unpin when the pin blocks everything', () => {
-    const data = storeOf([routingAccount('free'), routingAccount('pinned', (a) => (a.usage.fiveHour = snapshot(100)))], (d) => (d.pin = { accountId: d.accounts[1]!.id }));
+    const data = storeOf(
+      [routingAccount('free'), routingAccount('pinned', (a) => (a.usage.fiveHour = snapshot(100)))],
+      (d) => (d.pin = { accountId: d.accounts[1]!.id }),
+    );
     const message = describeNoEligibleAccount(noChoice(data), NOW);
     expect(message).toMatch(/^Pinned account pinned cannot serve \(unpin with `opencode-multi-auth unpin`\)/);
     expect(message).not.toContain('free');
@@ -61,7 +64,9 @@ describe('describeNoEligibleAccount', () => {
     expect(message).toContain(`personal (GPT-5.3-Codex-Spark limit reached until ${formatMoment(NOW + 2 * HOUR, NOW)}`);
     expect(message).toContain(`First back: work at ${formatMoment(NOW + HOUR, NOW)}.`);
     // The same accounts serve another model.
-    expect(chooseAccount(data, { now: NOW, model: 'gpt-5.4', tried: new Set() }, {}, { strategy: 'sticky', pauseAtPercent: 100, snapshotStaleAfterMs: 2 * HOUR }).ok).toBe(true);
+    expect(
+      chooseAccount(data, { now: NOW, model: 'gpt-5.4', tried: new Set() }, {}, { strategy: 'sticky', pauseAtPercent: 100, snapshotStaleAfterMs: 2 * HOUR }).ok,
+    ).toBe(true);
   });
 
   it('says when no account offers the model at all', () => {

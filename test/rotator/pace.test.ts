@@ -38,7 +38,12 @@ describe('paceOf: weekly units left per hour until the weekly reset', () => {
     { name: 'Plus, 60 % used, resetting in 10 h', plan: 'plus', edit: (a) => (a.usage.weekly = weekly(60, 10)), expected: 0.4 / 10 },
     { name: 'Pro, 60 % used, resetting in 10 h (ten times the units)', plan: 'pro', edit: (a) => (a.usage.weekly = weekly(60, 10)), expected: 4 / 10 },
     { name: 'an exhausted week', plan: 'plus', edit: (a) => (a.usage.weekly = weekly(100, 10)), expected: 0 },
-    { name: 'a reset seconds away counts as a quarter hour', plan: 'plus', edit: (a) => (a.usage.weekly = snapshot(50, { windowMinutes: 10_080, resetsAt: NOW + 1_000 })), expected: 0.5 / 0.25 },
+    {
+      name: 'a reset seconds away counts as a quarter hour',
+      plan: 'plus',
+      edit: (a) => (a.usage.weekly = snapshot(50, { windowMinutes: 10_080, resetsAt: NOW + 1_000 })),
+      expected: 0.5 / 0.25,
+    },
     {
       name: 'an old weekly snapshot still names its reset (usage only grows within a window)',
       plan: 'plus',
@@ -69,7 +74,13 @@ describe('paceOf: weekly units left per hour until the weekly reset', () => {
   });
 
   it('says which basis it used and the numbers behind it', () => {
-    expect(paceDetailOf(account('pro', (a) => (a.usage.weekly = weekly(60, 10))), NOW, STALE_AFTER)).toEqual({
+    expect(
+      paceDetailOf(
+        account('pro', (a) => (a.usage.weekly = weekly(60, 10))),
+        NOW,
+        STALE_AFTER,
+      ),
+    ).toEqual({
       pace: 0.4,
       basis: 'weekly-reset',
       weight: 10,
@@ -90,7 +101,13 @@ describe('fiveHourRoom', () => {
     ['100 % used', snapshot(100), 0.01],
     ['a stale 99 % snapshot', snapshot(99, { observedAt: NOW - 3 * HOUR }), 1],
   ])('%s', (_, fiveHour, expected) => {
-    expect(fiveHourRoom(account('plus', (a) => (a.usage.fiveHour = fiveHour)), NOW, STALE_AFTER)).toBeCloseTo(expected, 10);
+    expect(
+      fiveHourRoom(
+        account('plus', (a) => (a.usage.fiveHour = fiveHour)),
+        NOW,
+        STALE_AFTER,
+      ),
+    ).toBeCloseTo(expected, 10);
   });
 });
 
@@ -110,7 +127,16 @@ describe('atLimitEdge', () => {
 
 describe('riskScoreOf (the hot-path form)', () => {
   it('gives the same score as atLimitEdge and paceOf together, over a grid of plans and windows', () => {
-    const fiveHours = [undefined, snapshot(0), snapshot(50), snapshot(75), snapshot(97), snapshot(98), snapshot(100), snapshot(99, { observedAt: NOW - 3 * HOUR })];
+    const fiveHours = [
+      undefined,
+      snapshot(0),
+      snapshot(50),
+      snapshot(75),
+      snapshot(97),
+      snapshot(98),
+      snapshot(100),
+      snapshot(99, { observedAt: NOW - 3 * HOUR }),
+    ];
     const weeklies = [
       undefined,
       weekly(0, 100),

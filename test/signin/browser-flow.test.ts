@@ -138,7 +138,7 @@ describe('browser sign-in', () => {
     expect((await signIn.waitForTokens()).refreshToken).toBeTruthy();
   });
 
-  it('ends the attempt on an error= only when it carries this attempt\'s state, with the issuer\'s reason', async () => {
+  it("ends the attempt on an error= only when it carries this attempt's state, with the issuer's reason", async () => {
     const ports = await freePorts(1);
     const s = await simAllowing(ports);
     const signIn = await startBrowserSignIn({ issuer: s.issuer, ports });

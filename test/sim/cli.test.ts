@@ -37,7 +37,14 @@ describe('simulator CLI', () => {
       expect(info.accounts).toHaveLength(2);
       // The browser sign-in shows the page to choose an account on.
       const authorize = new URL(`${info.issuer}/oauth/authorize`);
-      for (const [name, value] of Object.entries({ response_type: 'code', client_id: 'app_EMoamEEZ73f0CkXaXp7hrann', redirect_uri: 'http://localhost:1455/auth/callback', scope: 'openid offline_access', code_challenge: 'c', code_challenge_method: 'S256' }))
+      for (const [name, value] of Object.entries({
+        response_type: 'code',
+        client_id: 'app_EMoamEEZ73f0CkXaXp7hrann',
+        redirect_uri: 'http://localhost:1455/auth/callback',
+        scope: 'openid offline_access',
+        code_challenge: 'c',
+        code_challenge_method: 'S256',
+      }))
         authorize.searchParams.set(name, value);
       expect(await (await fetch(authorize)).text()).toContain('Sign in as acct-demo-2@example.test');
       const [first] = info.accounts;

@@ -63,12 +63,7 @@ export function postResponses(
   });
 }
 
-export function getUsage(
-  sim: Simulator,
-  route: 'codex' | 'wham',
-  tokens: Pick<SimTokens, 'access_token'>,
-  accountId: string,
-): Promise<Response> {
+export function getUsage(sim: Simulator, route: 'codex' | 'wham', tokens: Pick<SimTokens, 'access_token'>, accountId: string): Promise<Response> {
   return fetch(`${sim.baseUrl}/${route}/usage`, { headers: backendHeaders(tokens, accountId) });
 }
 

@@ -79,7 +79,10 @@ describe('limit families (PROTOCOL.md §8)', () => {
   });
 
   it("holds a family model to the account's spend control (allowed:false below 100 %) too, naming `premium`", async () => {
-    sim = await startSimulator({ freezeClock: true, accounts: [{ accountId: 'a', fiveHourUsedPercent: 10, limitReachedType: 'workspace_member_usage_limit_reached' }] });
+    sim = await startSimulator({
+      freezeClock: true,
+      accounts: [{ accountId: 'a', fiveHourUsedPercent: 10, limitReachedType: 'workspace_member_usage_limit_reached' }],
+    });
     const limited = await postResponses(sim, sim.issueTokens('a'), 'a', spark());
     expect(limited.status).toBe(429);
     expect(limited.headers.get('x-codex-active-limit')).toBe('premium');
@@ -88,7 +91,10 @@ describe('limit families (PROTOCOL.md §8)', () => {
   });
 
   it("gives a free plan's family the plan's single 30-day window, in the headers and the usage reply", async () => {
-    sim = await startSimulator({ freezeClock: true, accounts: [{ accountId: 'f', usageShape: 'free-monthly', families: [{ ...DEFAULT_SIM_FAMILY, monthlyUsedPercent: 100 }] }] });
+    sim = await startSimulator({
+      freezeClock: true,
+      accounts: [{ accountId: 'f', usageShape: 'free-monthly', families: [{ ...DEFAULT_SIM_FAMILY, monthlyUsedPercent: 100 }] }],
+    });
     const tokens = sim.issueTokens('f');
     const limited = await postResponses(sim, tokens, 'f', spark());
     expect(limited.status).toBe(429);

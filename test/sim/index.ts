@@ -44,12 +44,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clock,
     issuer: url,
     accounts,
-    tokens: new TokenAuthority(
-      clock,
-      options.accessTokenLifetimeSeconds ?? 3600,
-      url,
-      (accountId) => requireAccount(state, accountId).identity,
-    ),
+    tokens: new TokenAuthority(clock, options.accessTokenLifetimeSeconds ?? 3600, url, (accountId) => requireAccount(state, accountId).identity),
     faults: new FaultTable(),
     counters,
     signIn,
@@ -69,7 +64,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const addAccount = (spec: SimAccountSpec): void => {
     if (accounts.has(spec.accountId)) throw new Error(`simulator: account ${spec.accountId} already exists`);
-    accounts.set(spec.accountId, createAccount(spec, () => clock.now()));
+    accounts.set(
+      spec.accountId,
+      createAccount(spec, () => clock.now()),
+    );
     signIn.accountId ??= spec.accountId;
   };
   for (const spec of options.accounts ?? []) addAccount(spec);

@@ -144,7 +144,12 @@ describe('§8 usage replies in every 2026 shape', () => {
   });
 
   it('allowed:false / limit_reached:true below 100 %, with the reached type, and the responses route agrees', async () => {
-    const reply = await usageOf({ accountId: 'capped', fiveHourUsedPercent: 12, weeklyUsedPercent: 30, limitReachedType: 'workspace_member_usage_limit_reached' });
+    const reply = await usageOf({
+      accountId: 'capped',
+      fiveHourUsedPercent: 12,
+      weeklyUsedPercent: 30,
+      limitReachedType: 'workspace_member_usage_limit_reached',
+    });
     expect(reply.rate_limit).toMatchObject({ allowed: false, limit_reached: true });
     expect(reply.rate_limit_reached_type).toEqual({ type: 'workspace_member_usage_limit_reached' });
     const answer = await postResponses(sim, sim.issueTokens('capped'), 'capped');

@@ -92,7 +92,12 @@ export const deviceApproveRoute: RouteHandler = {
     try {
       ctx.state.signIn.approveDevice(userCode, accountId);
     } catch {
-      sendText(ctx.res, 400, devicePage(ctx.state, { text: `No sign-in is waiting for the code ${userCode || '(empty)'}. Check it and try again.`, ok: false }), HTML);
+      sendText(
+        ctx.res,
+        400,
+        devicePage(ctx.state, { text: `No sign-in is waiting for the code ${userCode || '(empty)'}. Check it and try again.`, ok: false }),
+        HTML,
+      );
       return Promise.resolve();
     }
     sendText(ctx.res, 200, devicePage(ctx.state, { text: `Approved ${userCode} as ${accountId}. The terminal continues by itself.`, ok: true }), HTML);

@@ -127,7 +127,11 @@ export const tokenRoute: RouteHandler = {
         return Promise.resolve();
       }
       if (outcome.error === 'refresh_token_invalidated') {
-        sendJson(res, 401, refreshError(state.refreshErrorStyle, 'refresh_token_invalidated', 'Your refresh token has been invalidated. Please try signing in again.'));
+        sendJson(
+          res,
+          401,
+          refreshError(state.refreshErrorStyle, 'refresh_token_invalidated', 'Your refresh token has been invalidated. Please try signing in again.'),
+        );
         return Promise.resolve();
       }
       // The plain OAuth shape, with no description to lean on (PROTOCOL.md §8, "Error shapes").
@@ -142,16 +146,16 @@ export const tokenRoute: RouteHandler = {
 /** What is wrong with an authorize request (the issuer refuses it before any login page), or undefined. */
 function authorizeProblem(state: RequestContext['state'], q: URLSearchParams): string | undefined {
   return (() => {
-      if (q.get('response_type') !== 'code') return 'response_type must be code';
-      if (q.get('client_id') !== CLIENT_ID) return 'unknown client_id';
-      const redirect = q.get('redirect_uri');
-      if (!redirect || !URL.canParse(redirect)) return 'redirect_uri must be an absolute URL';
-      if (!isRegisteredRedirect(redirect, state.redirectPorts)) return 'unregistered';
-      if (!q.get('code_challenge')) return 'code_challenge is required';
-      if (q.get('code_challenge_method') !== 'S256') return 'code_challenge_method must be S256';
-      if (!(q.get('scope') ?? '').split(/\s+/).includes('offline_access')) return 'scope must include offline_access';
-      if (state.accounts.size === 0) return 'the simulator has no account to sign in as';
-      return undefined;
+    if (q.get('response_type') !== 'code') return 'response_type must be code';
+    if (q.get('client_id') !== CLIENT_ID) return 'unknown client_id';
+    const redirect = q.get('redirect_uri');
+    if (!redirect || !URL.canParse(redirect)) return 'redirect_uri must be an absolute URL';
+    if (!isRegisteredRedirect(redirect, state.redirectPorts)) return 'unregistered';
+    if (!q.get('code_challenge')) return 'code_challenge is required';
+    if (q.get('code_challenge_method') !== 'S256') return 'code_challenge_method must be S256';
+    if (!(q.get('scope') ?? '').split(/\s+/).includes('offline_access')) return 'scope must include offline_access';
+    if (state.accounts.size === 0) return 'the simulator has no account to sign in as';
+    return undefined;
   })();
 }
 
@@ -212,7 +216,8 @@ export const authorizeChoiceRoute: RouteHandler = {
     const fields = (ctx.body ?? {}) as Record<string, string>;
     const { account_id: accountId, ...query } = fields;
     const q = new URLSearchParams(query);
-    const problem = authorizeProblem(ctx.state, q) ?? (accountId && ctx.state.accounts.has(accountId) ? undefined : `unknown account ${accountId ?? '(none chosen)'}`);
+    const problem =
+      authorizeProblem(ctx.state, q) ?? (accountId && ctx.state.accounts.has(accountId) ? undefined : `unknown account ${accountId ?? '(none chosen)'}`);
     if (problem === 'unregistered') {
       sendUnknownErrorPage(ctx.res);
       return Promise.resolve();

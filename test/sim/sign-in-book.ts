@@ -20,9 +20,7 @@ interface DeviceAuthorization {
 export type RedeemOutcome = { ok: true; accountId: string } | { ok: false; description: string };
 
 export type DevicePoll =
-  | { state: 'unknown' }
-  | { state: 'pending' }
-  | { state: 'approved'; grant: { authorization_code: string; code_challenge: string; code_verifier: string } };
+  { state: 'unknown' } | { state: 'pending' } | { state: 'approved'; grant: { authorization_code: string; code_challenge: string; code_verifier: string } };
 
 /**
  * The issuer's sign-in memory: who signs in next, the authorization codes handed out by

@@ -29,7 +29,13 @@ const authorizeQuery = (challenge: string) =>
 
 describe('the sign-in page (npm run sim)', () => {
   it('lets a person choose which simulated account signs in', async () => {
-    sim = await startSimulator({ signInPage: true, accounts: [{ accountId: 'first', email: 'first@example.test' }, { accountId: 'second', email: 'second@example.test' }] });
+    sim = await startSimulator({
+      signInPage: true,
+      accounts: [
+        { accountId: 'first', email: 'first@example.test' },
+        { accountId: 'second', email: 'second@example.test' },
+      ],
+    });
     const { verifier, challenge } = pkce();
     const query = authorizeQuery(challenge);
     const page = await fetch(`${sim.issuer}/oauth/authorize?${query}`, { redirect: 'manual' });
@@ -62,20 +68,32 @@ describe('the sign-in page (npm run sim)', () => {
     sim = await startSimulator({ signInPage: true, accounts: [{ accountId: 'first' }] });
     const query = Object.fromEntries(authorizeQuery(pkce().challenge));
     const post = (fields: Record<string, string>) =>
-      fetch(`${sim.issuer}/oauth/authorize`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields), redirect: 'manual' });
+      fetch(`${sim.issuer}/oauth/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields),
+        redirect: 'manual',
+      });
     expect((await post({ ...query, account_id: 'nobody' })).status).toBe(400);
     expect((await post({ ...query, client_id: 'other', account_id: 'first' })).status).toBe(400);
   });
 
   it('approves a device code typed on the page, as the account chosen there', async () => {
     sim = await startSimulator({ accounts: [{ accountId: 'first' }, { accountId: 'second' }] });
-    const started = (await (await postJson(`${sim.issuer}/api/accounts/deviceauth/usercode`, { client_id: CLIENT_ID })).json()) as { device_auth_id: string; user_code: string };
+    const started = (await (await postJson(`${sim.issuer}/api/accounts/deviceauth/usercode`, { client_id: CLIENT_ID })).json()) as {
+      device_auth_id: string;
+      user_code: string;
+    };
     const poll = () => postJson(`${sim.issuer}/api/accounts/deviceauth/token`, { device_auth_id: started.device_auth_id, user_code: started.user_code });
     expect((await poll()).status).toBe(403);
     const page = await (await fetch(`${sim.issuer}/codex/device`)).text();
     expect(page).toContain('<option value="second">');
     const approve = (userCode: string, accountId: string) =>
-      fetch(`${sim.issuer}/codex/device`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ user_code: userCode, account_id: accountId }) });
+      fetch(`${sim.issuer}/codex/device`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ user_code: userCode, account_id: accountId }),
+      });
     const wrong = await approve('ZZZZ-0000', 'second');
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).toContain('No sign-in is waiting for the code ZZZZ-0000');

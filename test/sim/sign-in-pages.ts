@@ -27,14 +27,22 @@ function accountLabel(state: SimState, accountId: string): string {
 export function chooseAccountPage(state: SimState, query: URLSearchParams): string {
   const hidden = [...query.entries()].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('');
   const buttons = [...state.accounts.keys()]
-    .map((accountId) => `<button type="submit" name="account_id" value="${escapeHtml(accountId)}">Sign in as ${escapeHtml(accountLabel(state, accountId))}</button>`)
+    .map(
+      (accountId) =>
+        `<button type="submit" name="account_id" value="${escapeHtml(accountId)}">Sign in as ${escapeHtml(accountLabel(state, accountId))}</button>`,
+    )
     .join('');
-  return page('Sign in to ChatGPT', `<p>Choose the simulated account to sign in as.</p><form method="post" action="/oauth/authorize">${hidden}${buttons}</form>`);
+  return page(
+    'Sign in to ChatGPT',
+    `<p>Choose the simulated account to sign in as.</p><form method="post" action="/oauth/authorize">${hidden}${buttons}</form>`,
+  );
 }
 
 /** The device page: the code shown in the terminal, and the account that approves it. */
 export function devicePage(state: SimState, message?: { text: string; ok: boolean }): string {
-  const options = [...state.accounts.keys()].map((accountId) => `<option value="${escapeHtml(accountId)}">${escapeHtml(accountLabel(state, accountId))}</option>`).join('');
+  const options = [...state.accounts.keys()]
+    .map((accountId) => `<option value="${escapeHtml(accountId)}">${escapeHtml(accountLabel(state, accountId))}</option>`)
+    .join('');
   const notice = message ? `<p role="status" style="color:${message.ok ? 'green' : 'crimson'}">${escapeHtml(message.text)}</p>` : '';
   return page(
     'Enter the code shown in your terminal',

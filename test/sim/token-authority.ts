@@ -14,9 +14,7 @@ interface RefreshRecord {
   used: boolean;
 }
 
-export type AccessCheck =
-  | { ok: true; accountId: string }
-  | { ok: false; code: 'invalid_token' | 'token_expired' | 'token_revoked'; accountId?: string };
+export type AccessCheck = { ok: true; accountId: string } | { ok: false; code: 'invalid_token' | 'token_expired' | 'token_revoked'; accountId?: string };
 
 export type RefreshOutcome =
   | { ok: true; accountId: string; tokens: SimTokens }

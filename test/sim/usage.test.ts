@@ -89,7 +89,10 @@ describe('usage routes', () => {
   });
 
   it('rejects missing, expired and mismatched credentials, and deactivated workspaces', async () => {
-    sim = await startSimulator({ accessTokenLifetimeSeconds: 60, accounts: [{ accountId: 'a' }, { accountId: 'b' }, { accountId: 'gone', deactivated: true }] });
+    sim = await startSimulator({
+      accessTokenLifetimeSeconds: 60,
+      accounts: [{ accountId: 'a' }, { accountId: 'b' }, { accountId: 'gone', deactivated: true }],
+    });
     const a = sim.issueTokens('a');
     const unknown = await getUsage(sim, 'codex', { access_token: 'not-a-token' }, 'a');
     expect(unknown.status).toBe(401);

@@ -185,13 +185,20 @@ describe('AccountStore', () => {
 
 describe('AccountStore with an unreadable file', () => {
   const secret = 'eyJhbGciOiJub25lIn0.eyJzZWNyZXQiOiJ5ZXMifQ.c2ln';
-  const good = (store: AccountStore) => store.update((data) => upsertAccount(data, makeAccount(1, { tokens: { ...makeAccount(1).tokens, refreshToken: 'rt-super-secret-value', accessToken: secret } })));
+  const good = (store: AccountStore) =>
+    store.update((data) =>
+      upsertAccount(data, makeAccount(1, { tokens: { ...makeAccount(1).tokens, refreshToken: 'rt-super-secret-value', accessToken: secret } })),
+    );
 
   it.each([
     ['bad JSON', `{"version": 1, "accounts": [ {"refreshToken": "rt-super-secret-value" x`, /not valid JSON/],
     ['a truncated file', 'TRUNCATE', /not valid JSON/],
     ['an empty file', '', /empty/],
-    ['the wrong schema', JSON.stringify({ version: 1, accounts: [{ alias: 5, refreshToken: 'rt-super-secret-value' }] }), /does not match the account store schema/],
+    [
+      'the wrong schema',
+      JSON.stringify({ version: 1, accounts: [{ alias: 5, refreshToken: 'rt-super-secret-value' }] }),
+      /does not match the account store schema/,
+    ],
     ['a future version', JSON.stringify({ version: STORE_VERSION + 1, accounts: [], future: true }), /newer release/],
     ['a non-object', '42', /expected a JSON object/],
   ])('%s: clear error naming the file, file untouched, copy aside, last-good offered, writes refused', async (_name, contents, problem) => {

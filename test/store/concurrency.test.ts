@@ -47,11 +47,12 @@ describe(`${WORKERS} processes × ${OPS} mixed operations on one store`, () => {
         );
       }
     });
-    const ids = seed.peek().accounts.map((account) => account.id).sort();
+    const ids = seed
+      .peek()
+      .accounts.map((account) => account.id)
+      .sort();
 
-    const outputs = await Promise.all(
-      Array.from({ length: WORKERS }, (_, worker) => runWorker('mixed-ops', [dir, sim.issuer, String(worker), String(OPS)])),
-    );
+    const outputs = await Promise.all(Array.from({ length: WORKERS }, (_, worker) => runWorker('mixed-ops', [dir, sim.issuer, String(worker), String(OPS)])));
     const reports = outputs.map((output) => JSON.parse(output.trim().split('\n').pop()!) as WorkerReport);
 
     expect(reports.flatMap((report) => report.errors)).toEqual([]);

@@ -57,7 +57,11 @@ describe('a usage reading that shows headroom clears the quota cooldown it dispr
   });
 
   it('clears every temporary exclusion by hand, but not a needed sign-in', () => {
-    const account = cooling({ workspaceDeactivatedUntil: UNTIL, unsupportedModels: { 'gpt-x': UNTIL }, reloginRequired: { reason: 'refresh_token_reused', at: SET_AT } });
+    const account = cooling({
+      workspaceDeactivatedUntil: UNTIL,
+      unsupportedModels: { 'gpt-x': UNTIL },
+      reloginRequired: { reason: 'refresh_token_reused', at: SET_AT },
+    });
     const data = storeWith(account);
     clearTemporaryExclusions(data, account.id);
     expect(data.accounts[0]!.health).toEqual({ reloginRequired: { reason: 'refresh_token_reused', at: SET_AT } });

@@ -23,7 +23,10 @@ describe('a writer killed with SIGKILL at random moments', () => {
     await seed.update((data) => {
       for (let n = 1; n <= ACCOUNTS; n++) upsertAccount(data, makeAccount(n));
     });
-    const ids = seed.peek().accounts.map((account) => account.id).sort();
+    const ids = seed
+      .peek()
+      .accounts.map((account) => account.id)
+      .sort();
     const readStore = async () => {
       const read = await readStoreFile(path.join(dir, 'accounts.json'), Date.now());
       if (!read.exists) throw new Error('the store file disappeared');

@@ -66,7 +66,10 @@ describe('temp files left by killed writers', () => {
     const liveTemp = path.join(world.storeDir, 'accounts.json.tmp-live-writer');
     const writer = spawn(
       process.execPath,
-      ['-e', `const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(liveTemp)}, 'w', 0o600); process.stdout.write('writing\\n'); setInterval(() => fs.writeSync(fd, '{}'), 50); setTimeout(() => process.exit(0), 60000);`],
+      [
+        '-e',
+        `const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(liveTemp)}, 'w', 0o600); process.stdout.write('writing\\n'); setInterval(() => fs.writeSync(fd, '{}'), 50); setTimeout(() => process.exit(0), 60000);`,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
@@ -163,7 +166,9 @@ describe('an interrupted refresh', () => {
     expect(world.sim.counters.reuseEvents('acc1')).toBe(0);
     expect(markOf(workId)?.reason).toMatch(/^refresh interrupted/);
     expect(fs.existsSync(journal)).toBe(false);
-    const doctor = JSON.parse((await runCli(world, ['doctor', '--offline', '--json'])).stdout) as { checks: Array<{ name: string; level: string; message: string }> };
+    const doctor = JSON.parse((await runCli(world, ['doctor', '--offline', '--json'])).stdout) as {
+      checks: Array<{ name: string; level: string; message: string }>;
+    };
     expect(doctor.checks.find((check) => check.name === 'account work')!.message).toContain('refresh interrupted');
   }, 120_000);
 });

@@ -71,7 +71,9 @@ export function pickChromium(options: FindOptions = {}): ChromiumLocation | null
   const platform = options.platform ?? process.platform;
   const arch = options.arch ?? process.arch;
   if (platform !== 'linux' || arch !== 'x64') {
-    throw new BrowserUnavailableError(`No Chrome or Chromium found (looked at ${SYSTEM_CHROMIUM_PATHS.join(', ')}), and @sparticuz/chromium only ships one for Linux x64 (this is ${platform} ${arch}). ${INSTALL_HINT}`);
+    throw new BrowserUnavailableError(
+      `No Chrome or Chromium found (looked at ${SYSTEM_CHROMIUM_PATHS.join(', ')}), and @sparticuz/chromium only ships one for Linux x64 (this is ${platform} ${arch}). ${INSTALL_HINT}`,
+    );
   }
   return null;
 }
@@ -84,7 +86,9 @@ async function findChromium(options: FindOptions = {}): Promise<ChromiumLocation
     const { default: packaged } = await import('@sparticuz/chromium');
     return { executablePath: await packaged.executablePath(), source: '@sparticuz/chromium' };
   } catch (error) {
-    throw new BrowserUnavailableError(`No Chrome or Chromium found, and the npm-shipped one could not be unpacked: ${error instanceof Error ? error.message : String(error)}. ${INSTALL_HINT}`);
+    throw new BrowserUnavailableError(
+      `No Chrome or Chromium found, and the npm-shipped one could not be unpacked: ${error instanceof Error ? error.message : String(error)}. ${INSTALL_HINT}`,
+    );
   }
 }
 
@@ -115,7 +119,8 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
   if (location.source === '@sparticuz/chromium' && (options.forceBundledLibraries || missingLibraries(location.executablePath).length > 0)) {
     const libDir = unpackBundledLibraries(path.join(os.tmpdir(), 'oma-chromium-al2023'));
     const still = missingLibraries(location.executablePath, libDir);
-    if (still.length > 0) throw new BrowserUnavailableError(`Chromium at ${location.executablePath} needs ${still.join(', ')}, which this system lacks. ${INSTALL_HINT}`);
+    if (still.length > 0)
+      throw new BrowserUnavailableError(`Chromium at ${location.executablePath} needs ${still.join(', ')}, which this system lacks. ${INSTALL_HINT}`);
     env['LD_LIBRARY_PATH'] = [libDir, env['LD_LIBRARY_PATH']].filter(Boolean).join(':');
   }
   let context: BrowserContext;
@@ -132,7 +137,13 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
     await fs.rm(profile, { recursive: true, force: true });
     // Playwright's message carries the browser's whole log; keep its first line and the lines that say what failed.
     const lines = (error instanceof Error ? error.message : String(error)).split('\n');
-    const message = [lines[0], ...lines.slice(1).filter((line) => /error|cannot|not found|no such/i.test(line) && !line.startsWith('<launching>')).slice(0, 5)].join('\n');
+    const message = [
+      lines[0],
+      ...lines
+        .slice(1)
+        .filter((line) => /error|cannot|not found|no such/i.test(line) && !line.startsWith('<launching>'))
+        .slice(0, 5),
+    ].join('\n');
     throw new BrowserUnavailableError(`Chromium at ${location.executablePath} (from ${location.source}) did not start: ${message}\n${INSTALL_HINT}`);
   }
   const page = context.pages()[0] ?? (await context.newPage());

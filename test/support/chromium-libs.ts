@@ -26,9 +26,13 @@ export function missingLibraries(executable: string, extraLibDir?: string): stri
 /** Regular files, directories and symlinks of a ustar archive, written under `dir`. */
 function extractTar(archive: Buffer, dir: string): void {
   const root = path.resolve(dir);
-  for (let offset = 0; offset + 512 <= archive.length; ) {
+  for (let offset = 0; offset + 512 <= archive.length;) {
     const header = archive.subarray(offset, offset + 512);
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const name = field(0, 100);
     if (name === '') break;
     const prefix = field(345, 155);

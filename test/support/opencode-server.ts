@@ -19,7 +19,11 @@ export interface OpencodeServer {
  * `home`, on a port of its choosing, and resolves once it says where it listens.
  */
 export function startOpencodeServer(home: IsolatedHome, timeoutMs = 60_000, extraArgs: string[] = []): Promise<OpencodeServer> {
-  const child: ChildProcess = spawn(OPENCODE_BIN, ['serve', '--port', '0', '--hostname', '127.0.0.1', ...extraArgs], { env: home.env, cwd: home.root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(OPENCODE_BIN, ['serve', '--port', '0', '--hostname', '127.0.0.1', ...extraArgs], {
+    env: home.env,
+    cwd: home.root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -62,7 +66,10 @@ export function startOpencodeServer(home: IsolatedHome, timeoutMs = 60_000, extr
 export async function collectEvents(server: OpencodeServer, directory: string, timeoutMs = 30_000): Promise<{ events: OpencodeEvent[]; close(): void }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error(`no answer from ${server.url}/event within ${timeoutMs} ms`)), timeoutMs);
-  const response = await fetch(`${server.url}/event`, { headers: { accept: 'text/event-stream', 'x-opencode-directory': directory }, signal: controller.signal });
+  const response = await fetch(`${server.url}/event`, {
+    headers: { accept: 'text/event-stream', 'x-opencode-directory': directory },
+    signal: controller.signal,
+  });
   if (!response.ok || !response.body) throw new Error(`GET /event answered ${response.status}`);
   const events: OpencodeEvent[] = [];
   let connected!: () => void;

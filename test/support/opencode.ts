@@ -53,14 +53,18 @@ export interface IsolatedHome {
  */
 export async function isolatedHome(extraEnv: NodeJS.ProcessEnv = {}, opencodeConfig: Record<string, unknown> = {}): Promise<IsolatedHome> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'omac-e2e-'));
-  const dirs = { HOME: root, XDG_CONFIG_HOME: `${root}/config`, XDG_DATA_HOME: `${root}/data`, XDG_CACHE_HOME: `${root}/cache`, XDG_STATE_HOME: `${root}/state` };
+  const dirs = {
+    HOME: root,
+    XDG_CONFIG_HOME: `${root}/config`,
+    XDG_DATA_HOME: `${root}/data`,
+    XDG_CACHE_HOME: `${root}/cache`,
+    XDG_STATE_HOME: `${root}/state`,
+  };
   for (const dir of Object.values(dirs)) await fs.mkdir(dir, { recursive: true });
   await fs.mkdir(`${dirs.XDG_DATA_HOME}/opencode`, { recursive: true });
-  await fs.writeFile(
-    `${dirs.XDG_DATA_HOME}/opencode/auth.json`,
-    JSON.stringify({ openai: { type: 'api', key: 'opencode-multi-auth-codex' } }),
-    { mode: 0o600 },
-  );
+  await fs.writeFile(`${dirs.XDG_DATA_HOME}/opencode/auth.json`, JSON.stringify({ openai: { type: 'api', key: 'opencode-multi-auth-codex' } }), {
+    mode: 0o600,
+  });
   await useConfigTemplate(`${dirs.XDG_CONFIG_HOME}/opencode`);
   const storeDir = path.join(root, 'store');
   const env: NodeJS.ProcessEnv = {

@@ -101,7 +101,8 @@ describe('a process killed with SIGKILL in the middle of a token refresh', () =>
         const journal = await readJournal(path.join(locks, name));
         if (journal === undefined) continue;
         // A journal an earlier kill left that no process has settled yet belongs to that kill.
-        const identity = journal === 'unreadable' ? `${name}:unreadable:${fs.statSync(path.join(locks, name)).mtimeMs}` : `${name}:${journal.sentAt}:${journal.phase}`;
+        const identity =
+          journal === 'unreadable' ? `${name}:unreadable:${fs.statSync(path.join(locks, name)).mtimeMs}` : `${name}:${journal.sentAt}:${journal.phase}`;
         if (seen.has(identity)) continue;
         seen.add(identity);
         if (journal !== 'unreadable' && journal.phase === 'answered') tally.answerJournaled += 1;
@@ -178,7 +179,9 @@ describe('a process killed with SIGKILL in the middle of a token refresh', () =>
         `${ACCOUNTS.reduce((sum, accountId) => sum + sim.counters.reuseEvents(accountId), 0)} revoked`,
     );
     for (const [label, tally] of left) {
-      console.log(`  ${label}: ${tally.kills} kills, ${tally.answerJournaled} left the answer in the journal (recovered), ${tally.answerLost} left a sent token with no answer (named)`);
+      console.log(
+        `  ${label}: ${tally.kills} kills, ${tally.answerJournaled} left the answer in the journal (recovered), ${tally.answerLost} left a sent token with no answer (named)`,
+      );
     }
     for (const accountId of ACCOUNTS) expect(sim.counters.reuseEvents(accountId)).toBe(0);
     expect((await readStore()).accounts.map((account) => account.id).sort()).toEqual([...ids].sort());

@@ -24,7 +24,12 @@ import { accountFromGrant, tokensFromRefresh } from '../../src/tokens/tokens-fro
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { makeAccount, removeDir, tempDir } from '../store/factories.js';
 
-const tokens = (refreshToken: string, obtainedAt = 1_000): Tokens => ({ accessToken: `at-${refreshToken}`, refreshToken, expiresAt: obtainedAt + 3_600_000, obtainedAt });
+const tokens = (refreshToken: string, obtainedAt = 1_000): Tokens => ({
+  accessToken: `at-${refreshToken}`,
+  refreshToken,
+  expiresAt: obtainedAt + 3_600_000,
+  obtainedAt,
+});
 const sent = (spentToken: string): RefreshJournal => ({ ...sentJournal('acc', spentToken, 5_000), pid: 77, host: 'box' });
 const answered = (spentToken: string, next: Tokens): RefreshJournal => ({ ...sent(spentToken), phase: 'answered', answeredAt: 5_010, tokens: next });
 
@@ -120,7 +125,13 @@ describe('a keeper taking the lease after a holder died with the answer journale
     const rotated = tokensFromRefresh(answer, account.tokens, Date.now());
     const { journal } = refreshFiles(path.join(store.dir, 'locks'), account.id);
     fs.mkdirSync(path.dirname(journal), { recursive: true });
-    writeJournal(journal, { ...sentJournal(account.id, account.tokens.refreshToken, Date.now()), pid: 4_194_301, phase: 'answered', answeredAt: Date.now(), tokens: rotated });
+    writeJournal(journal, {
+      ...sentJournal(account.id, account.tokens.refreshToken, Date.now()),
+      pid: 4_194_301,
+      phase: 'answered',
+      answeredAt: Date.now(),
+      tokens: rotated,
+    });
 
     const logger = memoryLogger('debug');
     const keeper = new TokenKeeper({ store, issuer: sim.issuer, logger });

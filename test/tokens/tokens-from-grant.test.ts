@@ -6,7 +6,13 @@ import { accessTokenFor, fakeJwt } from '../store/factories.js';
 describe('accountFromGrant', () => {
   it('takes the identity from the claims, never from the refresh token', () => {
     const account = accountFromGrant({ accessToken: accessTokenFor('acct-1', 'user-1'), refreshToken: 'rt', expiresIn: 60 }, { origin: 'browser', now: 1_000 });
-    expect(account).toMatchObject({ id: 'acct-1:user-1', chatgptAccountId: 'acct-1', alias: 'user-1', plan: 'plus', tokens: { expiresAt: 61_000, obtainedAt: 1_000 } });
+    expect(account).toMatchObject({
+      id: 'acct-1:user-1',
+      chatgptAccountId: 'acct-1',
+      alias: 'user-1',
+      plan: 'plus',
+      tokens: { expiresAt: 61_000, obtainedAt: 1_000 },
+    });
     const other = accountFromGrant({ accessToken: accessTokenFor('acct-1', 'user-1'), refreshToken: 'another' }, { origin: 'browser', now: 1_000 });
     expect(other.id).toBe(account.id);
   });

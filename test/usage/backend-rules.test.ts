@@ -36,7 +36,12 @@ describe('usage refresh against the real backend rules', () => {
     ['a data-residency workspace', { computeResidency: 'no_constraint', dataResidency: 'eu' }, 'x-openai-internal-codex-residency', 'eu'],
     ['a FedRAMP workspace', { fedramp: true }, 'x-openai-fedramp', 'true'],
   ] as const)('reads %s with its own routing header from its own token claims', async (_name, claims, header, value) => {
-    fixture = await usageFixture({ accounts: [{ accountId: 'locked', ...claims }, { accountId: 'plain', computeResidency: 'no_constraint' }] });
+    fixture = await usageFixture({
+      accounts: [
+        { accountId: 'locked', ...claims },
+        { accountId: 'plain', computeResidency: 'no_constraint' },
+      ],
+    });
     for (const id of ['locked', 'plain']) expect((await fixture.queue().refresh(fixture.ids[id]!)).state).toBe('done');
     const usageCalls = fixture.sim.log.filter((entry) => entry.route === 'codex-usage');
     expect(usageCalls.find((entry) => entry.accountId === 'locked')?.headers[header]).toBe(value);
@@ -62,7 +67,7 @@ describe('usage refresh against the real backend rules', () => {
     expect(account.health.lastError?.message).toContain(WORKSPACE_REGION_MESSAGE);
   });
 
-  it('keeps a weekly-only plan\'s window as weekly, and a null secondary as no window', async () => {
+  it("keeps a weekly-only plan's window as weekly, and a null secondary as no window", async () => {
     fixture = await usageFixture({ accounts: [{ accountId: 'w', usageShape: 'weekly-only', weeklyUsedPercent: 40 }] });
     await fixture.queue().refresh(fixture.ids.w!);
     const usage = findAccount(await onDisk(fixture), fixture.ids.w!)!.usage;
@@ -81,7 +86,7 @@ describe('usage refresh against the real backend rules', () => {
     expect(isEligible(account, eligibility(fixture.sim.clock.now()))).toBe(false);
   });
 
-  it('keeps the free plan\'s 30-day window as such, and it binds the account until its reset', async () => {
+  it("keeps the free plan's 30-day window as such, and it binds the account until its reset", async () => {
     fixture = await usageFixture({ accounts: [{ accountId: 'free', usageShape: 'free-monthly', monthlyUsedPercent: 100 }] });
     await fixture.queue().refresh(fixture.ids.free!);
     const account = findAccount(await onDisk(fixture), fixture.ids.free!)!;
@@ -94,7 +99,7 @@ describe('usage refresh against the real backend rules', () => {
     ]);
   });
 
-  it('leaves out an account the backend says cannot serve (allowed:false) at 12 % used, with the backend\'s reason', async () => {
+  it("leaves out an account the backend says cannot serve (allowed:false) at 12 % used, with the backend's reason", async () => {
     fixture = await usageFixture({
       accounts: [{ accountId: 'capped', fiveHourUsedPercent: 12, weeklyUsedPercent: 30, limitReachedType: 'workspace_member_usage_limit_reached' }],
     });

@@ -26,6 +26,10 @@ const window = (slot) => ({
 });
 const dir = path.join(home, 'sessions', '2026', '01', '01');
 fs.mkdirSync(dir, { recursive: true });
-const event = { timestamp: new Date().toISOString(), type: 'event_msg', payload: { type: 'token_count', info: null, rate_limits: { primary: window('primary'), secondary: window('secondary') } } };
+const event = {
+  timestamp: new Date().toISOString(),
+  type: 'event_msg',
+  payload: { type: 'token_count', info: null, rate_limits: { primary: window('primary'), secondary: window('secondary') } },
+};
 fs.writeFileSync(path.join(dir, 'rollout-test.jsonl'), JSON.stringify({ type: 'session_meta' }) + '\n' + JSON.stringify(event) + '\n');
 console.log('hi');

@@ -34,10 +34,30 @@ describe('familyOfModel: which family a model is under', () => {
     routingAccount('a', (a) => (a.usage.additional = { codex_bengalfox: { fiveHour: snapshot(10), ...(name ? { limitName: name } : {}) } }));
 
   it.each([
-    { name: 'what a reply said wins', data: () => storeOf([withFamily()], (d) => (d.modelFamilies = { [spark]: 'codex_bengalfox' })), model: spark, expected: { id: 'codex_bengalfox' } },
-    { name: 'with the display name any account has seen', data: () => storeOf([routingAccount('b'), withFamily('GPT-5.3-Codex-Spark')], (d) => (d.modelFamilies = { [spark]: 'codex_bengalfox' })), model: spark, expected: { id: 'codex_bengalfox', limitName: 'GPT-5.3-Codex-Spark' } },
-    { name: 'a limit name that is the slug places the model before any reply', data: () => storeOf([withFamily('GPT-5.3-Codex-Spark')]), model: spark, expected: { id: 'codex_bengalfox', limitName: 'GPT-5.3-Codex-Spark' } },
-    { name: 'a reply naming premium takes the model out of the family, whatever the name says', data: () => storeOf([withFamily('GPT-5.3-Codex-Spark')], (d) => (d.modelFamilies = { [spark]: 'premium' })), model: spark, expected: undefined },
+    {
+      name: 'what a reply said wins',
+      data: () => storeOf([withFamily()], (d) => (d.modelFamilies = { [spark]: 'codex_bengalfox' })),
+      model: spark,
+      expected: { id: 'codex_bengalfox' },
+    },
+    {
+      name: 'with the display name any account has seen',
+      data: () => storeOf([routingAccount('b'), withFamily('GPT-5.3-Codex-Spark')], (d) => (d.modelFamilies = { [spark]: 'codex_bengalfox' })),
+      model: spark,
+      expected: { id: 'codex_bengalfox', limitName: 'GPT-5.3-Codex-Spark' },
+    },
+    {
+      name: 'a limit name that is the slug places the model before any reply',
+      data: () => storeOf([withFamily('GPT-5.3-Codex-Spark')]),
+      model: spark,
+      expected: { id: 'codex_bengalfox', limitName: 'GPT-5.3-Codex-Spark' },
+    },
+    {
+      name: 'a reply naming premium takes the model out of the family, whatever the name says',
+      data: () => storeOf([withFamily('GPT-5.3-Codex-Spark')], (d) => (d.modelFamilies = { [spark]: 'premium' })),
+      model: spark,
+      expected: undefined,
+    },
     { name: 'an ordinary model is under no family', data: () => storeOf([withFamily('GPT-5.3-Codex-Spark')]), model: 'gpt-5.4', expected: undefined },
     { name: 'no model, no family', data: () => storeOf([withFamily('GPT-5.3-Codex-Spark')]), model: undefined, expected: undefined },
   ])('$name', ({ data, model, expected }) => {

@@ -162,11 +162,7 @@ describe('snapshotsFromHeaders', () => {
   }
 
   it('labels snapshots with the source it is given (a probe)', () => {
-    const observation = snapshotsFromHeaders(
-      new Headers({ 'x-codex-primary-used-percent': '5', 'x-codex-primary-window-minutes': '300' }),
-      NOW,
-      'probe',
-    );
+    const observation = snapshotsFromHeaders(new Headers({ 'x-codex-primary-used-percent': '5', 'x-codex-primary-window-minutes': '300' }), NOW, 'probe');
     expect(observation.fiveHour?.source).toBe('probe');
     expect(hasWindows(observation)).toBe(true);
     expect(hasWindows({ credits: { hasCredits: true } })).toBe(false);

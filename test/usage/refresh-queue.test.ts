@@ -158,7 +158,12 @@ describe('UsageRefreshQueue against the simulator', () => {
 
   it('reports a token refused right after a successful refresh in the backend\'s words, and never as "needs a new sign-in"', async () => {
     fixture = await usageFixture({ accounts: [{ accountId: 'a1' }] });
-    fixture.sim.addFault({ route: 'codex-usage', status: 401, body: '{"error":{"code":"token_expired","message":"Provided authentication token is expired."}}', times: 2 });
+    fixture.sim.addFault({
+      route: 'codex-usage',
+      status: 401,
+      body: '{"error":{"code":"token_expired","message":"Provided authentication token is expired."}}',
+      times: 2,
+    });
     const result = await fixture.queue().refresh(fixture.ids.a1!);
     expect(result.state).toBe('failed');
     expect(result.reason).toContain('the backend refused a freshly refreshed token');

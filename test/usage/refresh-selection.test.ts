@@ -18,11 +18,7 @@ describe('refreshReasons', () => {
     ['no snapshot yet', makeAccount(), ['missing']],
     ['fresh, low, idle: left alone', makeAccount({ usage: { fiveHour: window(20, NOW - 30 * MIN, { resetsAt: NOW + HOUR }) } }), []],
     ['observed over 2 h ago', makeAccount({ usage: { fiveHour: window(20, NOW - 3 * HOUR) } }), ['stale']],
-    [
-      'paused and its window has reset',
-      makeAccount({ usage: { fiveHour: window(100, NOW - 20 * MIN, { resetsAt: NOW - MIN }) } }),
-      ['stale', 'paused'],
-    ],
+    ['paused and its window has reset', makeAccount({ usage: { fiveHour: window(100, NOW - 20 * MIN, { resetsAt: NOW - MIN }) } }), ['stale', 'paused']],
     ['paused, re-checked once an interval passed', makeAccount({ usage: { weekly: window(100, NOW - 6 * MIN, { windowMinutes: 10_080 }) } }), ['paused']],
     ['paused but just observed', makeAccount({ usage: { weekly: window(100, NOW - MIN, { windowMinutes: 10_080 }) } }), []],
     ['near the threshold (>= pauseAt - 10)', makeAccount({ usage: { fiveHour: window(90, NOW - 10 * MIN) } }), ['near-threshold']],
@@ -57,7 +53,8 @@ describe('selectAccountsToRefresh', () => {
   it('lists the accounts that matter, paused ones first', () => {
     const data = {
       version: 1 as const,
-      sessions: {}, usageRoute: {},
+      sessions: {},
+      usageRoute: {},
       accounts: [
         makeAccount({ id: 'missing:u' }),
         makeAccount({ id: 'idle:u', usage: { fiveHour: window(5, NOW - MIN, { resetsAt: NOW + HOUR }) } }),

@@ -44,7 +44,12 @@ describe('snapshotsFromUsageReply', () => {
     },
     {
       name: 'tolerates nulls and wrong types everywhere',
-      reply: { plan_type: null, rate_limit: { primary_window: { used_percent: 'x', limit_window_seconds: 18_000 } }, credits: null, additional_rate_limits: 'nope' },
+      reply: {
+        plan_type: null,
+        rate_limit: { primary_window: { used_percent: 'x', limit_window_seconds: 18_000 } },
+        credits: null,
+        additional_rate_limits: 'nope',
+      },
       expected: {},
     },
     {
@@ -78,7 +83,9 @@ describe('snapshotsFromUsageReply', () => {
       name: "a free plan: the account's and a family's 30-day windows, and the account's allowed:false stays the account's",
       reply: {
         rate_limit: { allowed: false, limit_reached: false, primary_window: window(30, 2_592_000, { reset_at: 1_800_100_000 }) },
-        additional_rate_limits: [{ limit_name: 'GPT-5.3-Codex-Spark', metered_feature: 'codex_bengalfox', rate_limit: { allowed: true, primary_window: window(5, 2_592_000) } }],
+        additional_rate_limits: [
+          { limit_name: 'GPT-5.3-Codex-Spark', metered_feature: 'codex_bengalfox', rate_limit: { allowed: true, primary_window: window(5, 2_592_000) } },
+        ],
       },
       expected: {
         monthly: { usedPercent: 30, windowMinutes: 43_200, resetsAt: 1_800_100_000_000, observedAt: NOW, source: 'usage-endpoint' },

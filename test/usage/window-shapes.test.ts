@@ -26,12 +26,21 @@ describe('window kinds by length (PROTOCOL.md §8, "Window shapes seen in 2026")
   });
 });
 
-const window = (used: number, seconds: number, resetAt: number | string) => ({ used_percent: used, limit_window_seconds: seconds, reset_after_seconds: 0, reset_at: resetAt });
-const reply = (rateLimit: Record<string, unknown>, extra: Record<string, unknown> = {}) => UsageReplySchema.parse({ plan_type: 'plus', rate_limit: rateLimit, ...extra });
+const window = (used: number, seconds: number, resetAt: number | string) => ({
+  used_percent: used,
+  limit_window_seconds: seconds,
+  reset_after_seconds: 0,
+  reset_at: resetAt,
+});
+const reply = (rateLimit: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  UsageReplySchema.parse({ plan_type: 'plus', rate_limit: rateLimit, ...extra });
 
 describe('usage replies in every 2026 shape', () => {
   it('5 h + weekly', () => {
-    const observation = snapshotsFromUsageReply(reply({ allowed: true, limit_reached: false, primary_window: window(30, 18_000, S + 3600), secondary_window: window(10, 604_800, S + 86_400) }), NOW);
+    const observation = snapshotsFromUsageReply(
+      reply({ allowed: true, limit_reached: false, primary_window: window(30, 18_000, S + 3600), secondary_window: window(10, 604_800, S + 86_400) }),
+      NOW,
+    );
     expect(observation).toMatchObject({ fiveHour: { usedPercent: 30 }, weekly: { usedPercent: 10 }, limit: { reached: false } });
   });
 
@@ -49,7 +58,10 @@ describe('usage replies in every 2026 shape', () => {
   });
 
   it('the free plan: one 30-day window', () => {
-    const observation = snapshotsFromUsageReply(reply({ primary_window: window(70, 2_592_000, S + 20 * 86_400), secondary_window: null }, { plan_type: 'free' }), NOW);
+    const observation = snapshotsFromUsageReply(
+      reply({ primary_window: window(70, 2_592_000, S + 20 * 86_400), secondary_window: null }, { plan_type: 'free' }),
+      NOW,
+    );
     expect(observation.monthly).toMatchObject({ usedPercent: 70, windowMinutes: 43_200, resetsAt: NOW + 20 * 86_400_000 });
     expect(observation.weekly).toBeUndefined();
   });
@@ -73,9 +85,17 @@ describe('usage flags (PROTOCOL.md §8, "Usage flags")', () => {
   const windows = { primary_window: window(12, 18_000, S + 3600), secondary_window: window(30, 604_800, S + 86_400) };
   const pairOf = (rateLimit: Record<string, unknown>) => snapshotsFromUsageReply(reply(rateLimit), NOW);
   it.each([
-    ['allowed:false below 100 % blocks, until the latest reset named', { allowed: false, limit_reached: false, ...windows }, { reached: true, until: (S + 86_400) * 1000 }],
+    [
+      'allowed:false below 100 % blocks, until the latest reset named',
+      { allowed: false, limit_reached: false, ...windows },
+      { reached: true, until: (S + 86_400) * 1000 },
+    ],
     ['limit_reached:true blocks too', { allowed: true, limit_reached: true, ...windows }, { reached: true, until: (S + 86_400) * 1000 }],
-    ['an exhausted window sets the end: the 5 h one', { allowed: false, limit_reached: true, primary_window: window(100, 18_000, S + 3600), secondary_window: window(30, 604_800, S + 86_400) }, { reached: true, until: (S + 3600) * 1000 }],
+    [
+      'an exhausted window sets the end: the 5 h one',
+      { allowed: false, limit_reached: true, primary_window: window(100, 18_000, S + 3600), secondary_window: window(30, 604_800, S + 86_400) },
+      { reached: true, until: (S + 3600) * 1000 },
+    ],
     ['allowed:true is recorded as not blocked', { allowed: true, limit_reached: false, ...windows }, { reached: false }],
   ])('%s', (_name, rateLimit, expected) => {
     expect(pairOf(rateLimit).limit).toEqual({ ...expected, observedAt: NOW });
@@ -104,13 +124,22 @@ describe('workspace routing from token claims (PROTOCOL.md §8, "Residency and F
   it('makes the headers, none for an unconstrained workspace, and fills from the id token what the access token lacks', () => {
     expect(workspaceRoutingHeaders({ residency: 'us', fedramp: true })).toEqual({ 'x-openai-internal-codex-residency': 'us', 'x-openai-fedramp': 'true' });
     expect(workspaceRoutingHeaders({ fedramp: false })).toEqual({});
-    expect(readAccountRouting({ accessToken: token({ chatgpt_compute_residency: 'us' }), idToken: token({ chatgpt_account_is_fedramp: true }) })).toEqual({ residency: 'us', fedramp: true });
+    expect(readAccountRouting({ accessToken: token({ chatgpt_compute_residency: 'us' }), idToken: token({ chatgpt_account_is_fedramp: true }) })).toEqual({
+      residency: 'us',
+      fedramp: true,
+    });
     expect(readWorkspaceRouting('not-a-jwt')).toEqual({ fedramp: false });
   });
 
   it('tells a region refusal of the usage endpoint from a token refusal', () => {
-    const region = classifyUsageAnswer({ status: 401, body: JSON.stringify({ error: { message: 'Workspace is not authorized in this region.' }, status: 401 }) });
+    const region = classifyUsageAnswer({
+      status: 401,
+      body: JSON.stringify({ error: { message: 'Workspace is not authorized in this region.' }, status: 401 }),
+    });
     expect(region).toEqual({ kind: 'workspace-region', detail: 'HTTP 401: Workspace is not authorized in this region.' });
-    expect(classifyUsageAnswer({ status: 401, body: '{"error":{"code":"token_expired","message":"expired"}}' })).toEqual({ kind: 'unauthorized', detail: 'HTTP 401 token_expired: expired' });
+    expect(classifyUsageAnswer({ status: 401, body: '{"error":{"code":"token_expired","message":"expired"}}' })).toEqual({
+      kind: 'unauthorized',
+      detail: 'HTTP 401 token_expired: expired',
+    });
   });
 });

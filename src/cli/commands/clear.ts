@@ -33,7 +33,8 @@ export const clear: Command = {
               ? `workspace marked deactivated until ${formatMoment(health.workspaceDeactivatedUntil, now)}`
               : undefined;
         writeLine(context.stdout, was ? `${account.alias}: cleared (was ${was}).` : `${account.alias}: nothing to clear.`);
-        if (health.reloginRequired) writeMessage(context.stderr, `${account.alias} still needs a new sign-in: run \`opencode-multi-auth login ${account.alias}\`.`);
+        if (health.reloginRequired)
+          writeMessage(context.stderr, `${account.alias} still needs a new sign-in: run \`opencode-multi-auth login ${account.alias}\`.`);
       }
       return 0;
     });

@@ -31,7 +31,8 @@ export const dashboard: Command = {
     const port = portOf(args);
     return withStore(context, async (store) => {
       const running = await startDashboard({ store, config: context.config, port, clock: context.clock, fetch: context.fetch }).catch((error: unknown) => {
-        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new CommandFailedError(`Port ${port} is in use (another dashboard?). Choose another with --port.`);
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+          throw new CommandFailedError(`Port ${port} is in use (another dashboard?). Choose another with --port.`);
         throw error;
       });
       writeLine(context.stdout, `Dashboard at ${running.url} (Ctrl-C to stop).`);

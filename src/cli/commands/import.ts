@@ -36,7 +36,8 @@ function importPlan(args: ParsedArgs): { source: Source; alias?: string } {
     if (flag(args, 'dry-run')) throw new UsageError('--dry-run goes with `import <file>` only.', 'import');
     return { source: { kind: 'opencode' }, alias };
   }
-  if (second !== undefined) throw new UsageError(`Unexpected argument: ${second}. An export file is imported on its own: \`opencode-multi-auth import <file>\`.`, 'import');
+  if (second !== undefined)
+    throw new UsageError(`Unexpected argument: ${second}. An export file is imported on its own: \`opencode-multi-auth import <file>\`.`, 'import');
   if (alias !== undefined) throw new UsageError('--alias goes with `import codex` and `import opencode`; an export keeps its aliases.', 'import');
   if (flag(args, 'force')) throw new UsageError('--force goes with `import codex` and `import opencode`; an export never replaces newer tokens.', 'import');
   return { source: { kind: 'file', path: first } };
@@ -69,28 +70,25 @@ async function importExportFile(context: CliContext, filePath: string, dryRun: b
   }
   const parsed = parseExport(text);
   if (!parsed.ok) throw new CommandFailedError(`Cannot import ${target}: ${parsed.problem}. Nothing was changed.`);
-  return withStore(
-    context,
-    async (store, data) => {
-      let steps: ImportStep[];
-      if (dryRun) steps = applyExport(structuredClone(data), parsed.file);
-      else {
-        steps = [];
-        await store.update((draft) => {
-          steps = applyExport(draft, parsed.file);
-        });
-      }
-      if (json) {
-        writeJson(context.stdout, { dryRun, steps });
-        return 0;
-      }
-      const exportedAt = formatMoment(parsed.file.exportedAt, context.clock.now());
-      writeLine(context.stdout, `${dryRun ? 'Dry run: nothing is written.' : 'Imported'} ${target} (exported ${exportedAt}):`);
-      for (const step of steps) writeLine(context.stdout, `  ${describeStep(step, dryRun)}`);
-      if (dryRun) writeLine(context.stdout, `Run \`opencode-multi-auth import ${target}\` to do it.`);
+  return withStore(context, async (store, data) => {
+    let steps: ImportStep[];
+    if (dryRun) steps = applyExport(structuredClone(data), parsed.file);
+    else {
+      steps = [];
+      await store.update((draft) => {
+        steps = applyExport(draft, parsed.file);
+      });
+    }
+    if (json) {
+      writeJson(context.stdout, { dryRun, steps });
       return 0;
     }
-  );
+    const exportedAt = formatMoment(parsed.file.exportedAt, context.clock.now());
+    writeLine(context.stdout, `${dryRun ? 'Dry run: nothing is written.' : 'Imported'} ${target} (exported ${exportedAt}):`);
+    for (const step of steps) writeLine(context.stdout, `  ${describeStep(step, dryRun)}`);
+    if (dryRun) writeLine(context.stdout, `Run \`opencode-multi-auth import ${target}\` to do it.`);
+    return 0;
+  });
 }
 
 function aliasNotes(result: ImportResult, asked: string | undefined): string[] {
@@ -122,7 +120,11 @@ export const importCommand: Command = {
       '--dry-run       show what importing a file would do, write nothing',
       '--json          print the result as JSON',
     ],
-    examples: ['opencode-multi-auth import codex --alias work', 'opencode-multi-auth import opencode', 'opencode-multi-auth import ~/accounts-backup.json --dry-run'],
+    examples: [
+      'opencode-multi-auth import codex --alias work',
+      'opencode-multi-auth import opencode',
+      'opencode-multi-auth import ~/accounts-backup.json --dry-run',
+    ],
   },
   options: { alias: { type: 'string' }, force: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
   positionals: { min: 1, max: 2 },
@@ -152,7 +154,7 @@ export const importCommand: Command = {
         // The account now lives here: OpenCode's copy of the token goes, and the placeholder keeps the plugin loading.
         openCodeRecord = (await ensurePlaceholder({ env: context.env, replaceOAuth: true })).action;
         if (!json && openCodeRecord === 'replaced-oauth')
-          writeMessage(context.stderr, "Replaced OpenCode's own \"openai\" sign-in with the placeholder: the account is now served by the plugin.");
+          writeMessage(context.stderr, 'Replaced OpenCode\'s own "openai" sign-in with the placeholder: the account is now served by the plugin.');
       } else {
         openCodeRecord = await ensureOpenCodeRecord(context, store, { quiet: json });
       }
@@ -175,7 +177,11 @@ export const importCommand: Command = {
           ? `${context.palette.bold(account.alias)}${who} already has the tokens ${from} holds; nothing changed.`
           : `Updated ${context.palette.bold(account.alias)}${who} with ${result.tokens === 'older' ? 'the older' : 'newer'} tokens from ${from}.`;
       writeLine(context.stdout, what);
-      if (result.tokens === 'older') writeMessage(context.stderr, `Warning: --force replaced newer tokens with older ones; if they were spent, run \`opencode-multi-auth login ${account.alias}\`.`);
+      if (result.tokens === 'older')
+        writeMessage(
+          context.stderr,
+          `Warning: --force replaced newer tokens with older ones; if they were spent, run \`opencode-multi-auth login ${account.alias}\`.`,
+        );
       for (const note of aliasNotes(result, alias)) writeMessage(context.stderr, note);
       if (source.kind === 'codex') writeMessage(context.stderr, result.warning);
       return 0;

@@ -90,7 +90,9 @@ async function assertWritable(store: AccountStore): Promise<void> {
         dir = path.dirname(dir);
         continue;
       }
-      throw new CommandFailedError(`Cannot save accounts in ${store.dir}: ${dir} is not writable (${code}). Nothing was signed in; fix the folder's permissions or set OPENCODE_MULTI_AUTH_STORE_DIR, then run the command again.`);
+      throw new CommandFailedError(
+        `Cannot save accounts in ${store.dir}: ${dir} is not writable (${code}). Nothing was signed in; fix the folder's permissions or set OPENCODE_MULTI_AUTH_STORE_DIR, then run the command again.`,
+      );
     }
   }
 }
@@ -126,7 +128,9 @@ export const login: Command = {
     return withStore(context, async (store) => {
       // The store was read above; make sure it can be written too, before the user spends a sign-in on it.
       await assertWritable(store);
-      const { grant, origin } = flag(args, 'headless') ? await deviceSignIn(context) : await browserSignIn(context, { listen, openBrowser: !flag(args, 'no-browser') });
+      const { grant, origin } = flag(args, 'headless')
+        ? await deviceSignIn(context)
+        : await browserSignIn(context, { listen, openBrowser: !flag(args, 'no-browser') });
       const result = await addSignedInAccount(store, grant, { alias, origin, now: context.clock.now() });
       const account = result.account;
       const openCodeRecord = await ensureOpenCodeRecord(context, store, { quiet: flag(args, 'json') });
@@ -139,9 +143,17 @@ export const login: Command = {
         return 0;
       }
       const who = account.email ? `${account.email}${account.plan ? ` (${account.plan})` : ''}` : account.id;
-      writeLine(context.stdout, result.created ? `Signed in as ${who}; added as ${context.palette.bold(account.alias)}.` : `Signed in as ${who}; updated ${context.palette.bold(account.alias)} with new tokens.`);
+      writeLine(
+        context.stdout,
+        result.created
+          ? `Signed in as ${who}; added as ${context.palette.bold(account.alias)}.`
+          : `Signed in as ${who}; updated ${context.palette.bold(account.alias)} with new tokens.`,
+      );
       if (result.aliasTakenBy)
-        writeMessage(context.stderr, `The alias "${alias}" belongs to ${result.aliasTakenBy}, so this account is "${account.alias}" (the \`rename\` command changes it).`);
+        writeMessage(
+          context.stderr,
+          `The alias "${alias}" belongs to ${result.aliasTakenBy}, so this account is "${account.alias}" (the \`rename\` command changes it).`,
+        );
       const kept = aliasKeptNote(result);
       if (kept) writeMessage(context.stderr, kept);
       return 0;

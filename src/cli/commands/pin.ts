@@ -14,7 +14,11 @@ function pinLength(args: ParsedArgs): number | undefined {
   if (forText === undefined) return undefined;
   const forMs = parseDuration(forText);
   if (forMs === undefined) throw new UsageError(`--for ${forText} is not a duration (e.g. 2h, 30m, 1h30m).`, 'pin');
-  if (forMs <= 0) throw new UsageError(`--for ${forText} pins for no time at all: give a length above zero (e.g. 2h), or leave --for out to pin until \`opencode-multi-auth unpin\`.`, 'pin');
+  if (forMs <= 0)
+    throw new UsageError(
+      `--for ${forText} pins for no time at all: give a length above zero (e.g. 2h), or leave --for out to pin until \`opencode-multi-auth unpin\`.`,
+      'pin',
+    );
   return forMs;
 }
 

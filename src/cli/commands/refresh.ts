@@ -38,10 +38,20 @@ export const refresh: Command = {
       const accounts = aliases.length > 0 ? aliases.map((alias) => resolveAccount(data, alias)) : data.accounts.filter((account) => account.enabled);
       if (accounts.length === 0) {
         if (flag(args, 'json')) writeJson(context.stdout, { results: [] });
-        else writeLine(context.stdout, data.accounts.length === 0 ? 'No accounts to refresh. Add one with `opencode-multi-auth login`.' : 'Every account is disabled; nothing to refresh.');
+        else
+          writeLine(
+            context.stdout,
+            data.accounts.length === 0 ? 'No accounts to refresh. Add one with `opencode-multi-auth login`.' : 'Every account is disabled; nothing to refresh.',
+          );
         return 0;
       }
-      const tokens = new TokenKeeper({ store, issuer: context.config.authIssuer, clock: context.clock, fetch: context.fetch, refreshMarginMs: context.config.tokenRefreshMargin });
+      const tokens = new TokenKeeper({
+        store,
+        issuer: context.config.authIssuer,
+        clock: context.clock,
+        fetch: context.fetch,
+        refreshMarginMs: context.config.tokenRefreshMargin,
+      });
       const queue = new UsageRefreshQueue({ store, tokens, config: context.config, fetch: context.fetch, clock: context.clock });
       const aliasOf = new Map(accounts.map((account) => [account.id, account.alias]));
       const aliasWidth = Math.min(20, Math.max(...accounts.map((account) => account.alias.length)));
@@ -50,7 +60,9 @@ export const refresh: Command = {
       let drawn = 0;
       const redraw = () => {
         if (drawn > 0) context.stdout.write(`\u001b[${drawn}A\u001b[J`);
-        const lines = [...latest.values()].map((progress) => progressLine(context, aliasOf.get(progress.accountId) ?? progress.accountId, progress, aliasWidth));
+        const lines = [...latest.values()].map((progress) =>
+          progressLine(context, aliasOf.get(progress.accountId) ?? progress.accountId, progress, aliasWidth),
+        );
         for (const line of lines) writeLine(context.stdout, line);
         drawn = lines.length;
       };
@@ -77,14 +89,20 @@ export const refresh: Command = {
       }
       if (flag(args, 'json')) {
         writeJson(context.stdout, {
-          results: results.map((result) => ({ id: result.accountId, alias: aliasOf.get(result.accountId) ?? result.accountId, outcome: result.state, reason: result.reason ?? null })),
+          results: results.map((result) => ({
+            id: result.accountId,
+            alias: aliasOf.get(result.accountId) ?? result.accountId,
+            outcome: result.state,
+            reason: result.reason ?? null,
+          })),
         });
       }
       const now = context.clock.now();
       const ended = coolingBefore.filter((account) => !((store.peek().accounts.find((after) => after.id === account.id)?.health.cooldownUntil ?? 0) > now));
       if (!flag(args, 'json')) for (const account of ended) writeLine(context.stdout, `${account.alias}: cooldown ended (the usage shows headroom).`);
       const failed = results.filter((result) => result.state !== 'done');
-      if (failed.length > 0 && !flag(args, 'json')) writeMessage(context.stderr, `${failed.length} of ${results.length} could not be refreshed; see \`opencode-multi-auth status\` for what to do.`);
+      if (failed.length > 0 && !flag(args, 'json'))
+        writeMessage(context.stderr, `${failed.length} of ${results.length} could not be refreshed; see \`opencode-multi-auth status\` for what to do.`);
       return failed.length > 0 ? 1 : 0;
     });
   },

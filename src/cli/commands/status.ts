@@ -38,7 +38,8 @@ function statusCommand(name: 'status' | 'list'): Command {
       if (intervalText !== undefined && !watch) throw new UsageError('--interval only goes with --watch.', name);
       const intervalMs = intervalText === undefined ? 5_000 : parseDuration(intervalText);
       if (intervalMs === undefined || intervalMs < 500) throw new UsageError(`--interval ${intervalText} is not a duration of at least 500ms (e.g. 5s).`, name);
-      if (watch && flag(args, 'json')) throw new UsageError('--watch and --json do not go together; run `opencode-multi-auth status --json` repeatedly instead.', name);
+      if (watch && flag(args, 'json'))
+        throw new UsageError('--watch and --json do not go together; run `opencode-multi-auth status --json` repeatedly instead.', name);
       if (flag(args, 'explain') && flag(args, 'json')) throw new UsageError('--explain prints text; leave out --json.', name);
     },
     async run(context, args) {
@@ -46,24 +47,21 @@ function statusCommand(name: 'status' | 'list'): Command {
       const explain = flag(args, 'explain');
       const intervalText = stringOption(args, 'interval');
       const intervalMs = intervalText === undefined ? 5_000 : parseDuration(intervalText)!;
-      return withStore(
-        context,
-        async (store, data) => {
-          if (flag(args, 'json')) {
-            writeJson(context.stdout, statusView(data, store.filePath, context.clock.now()));
-            return 0;
-          }
-          const draw = (current: typeof data) => [
-            ...renderStatus(statusView(current, store.filePath, context.clock.now()), { palette: context.palette, width: context.width }),
-            ...(explain ? ['', ...renderRoutingExplanation(current, context.clock.now(), context.config, context.palette)] : []),
-          ];
-          if (!watch) {
-            for (const line of draw(data)) writeLine(context.stdout, line);
-            return 0;
-          }
-          return watchStatus(context, async () => draw(await store.reload()), intervalMs);
+      return withStore(context, async (store, data) => {
+        if (flag(args, 'json')) {
+          writeJson(context.stdout, statusView(data, store.filePath, context.clock.now()));
+          return 0;
         }
-      );
+        const draw = (current: typeof data) => [
+          ...renderStatus(statusView(current, store.filePath, context.clock.now()), { palette: context.palette, width: context.width }),
+          ...(explain ? ['', ...renderRoutingExplanation(current, context.clock.now(), context.config, context.palette)] : []),
+        ];
+        if (!watch) {
+          for (const line of draw(data)) writeLine(context.stdout, line);
+          return 0;
+        }
+        return watchStatus(context, async () => draw(await store.reload()), intervalMs);
+      });
     },
   };
 }
@@ -85,7 +83,9 @@ async function watchStatus(context: CliContext, draw: () => Promise<string[]>, i
     // A reader that went away (`status --watch | head`) ends the watch.
     while (!stopped && !context.stdout.destroyed) {
       const lines = await draw();
-      const header = context.palette.dim(`Every ${Math.round(intervalMs / 1000)}s, as of ${formatClock(context.clock.now(), context.clock.now())}. Ctrl-C to stop.`);
+      const header = context.palette.dim(
+        `Every ${Math.round(intervalMs / 1000)}s, as of ${formatClock(context.clock.now(), context.clock.now())}. Ctrl-C to stop.`,
+      );
       const block = [header, ...lines];
       if (inPlace && previousLines > 0) context.stdout.write(`\u001b[${previousLines}A\u001b[J`);
       else if (!inPlace && previousLines > 0) writeLine(context.stdout);

@@ -15,11 +15,22 @@ export const checkUsageEndpoint: DoctorCheck = async (run) => {
   if (!data) return [];
   const account = data.accounts.find((candidate) => candidate.enabled && !candidate.health.reloginRequired);
   if (!account) return data.accounts.length === 0 ? [] : [warn(name, 'Not checked: no enabled account that can sign in.', 'See the account lines below.')];
-  const tokens = new TokenKeeper({ store, issuer: context.config.authIssuer, clock: context.clock, fetch: context.fetch, refreshMarginMs: context.config.tokenRefreshMargin });
+  const tokens = new TokenKeeper({
+    store,
+    issuer: context.config.authIssuer,
+    clock: context.clock,
+    fetch: context.fetch,
+    refreshMarginMs: context.config.tokenRefreshMargin,
+  });
   const client = new UsageClient({ baseUrl: context.config.codexBaseUrl, fetch: context.fetch, timeoutMs: 10_000, challengeRetries: 1 });
   try {
     const accessToken = await tokens.accessToken(account.id);
-    const read = await client.read({ accessToken, chatgptAccountId: account.chatgptAccountId, preferredRoute: data.usageRoute[context.config.codexBaseUrl], accountId: account.id });
+    const read = await client.read({
+      accessToken,
+      chatgptAccountId: account.chatgptAccountId,
+      preferredRoute: data.usageRoute[context.config.codexBaseUrl],
+      accountId: account.id,
+    });
     const route = read.route === 'codex' ? '/codex/usage' : '/wham/usage';
     return [ok(name, `${context.config.codexBaseUrl}${route} answers (checked with ${account.alias}).`)];
   } catch (error) {
@@ -38,7 +49,9 @@ export const checkUsageEndpoint: DoctorCheck = async (run) => {
       return [fail(name, message, fix)];
     }
     if (error instanceof UsageEndpointError && (error.kind === 'challenge' || error.kind === 'rate-limited'))
-      return [warn(name, message, 'The backend is limiting this address for now; the plugin backs off by itself. Run `opencode-multi-auth doctor` again later.')];
+      return [
+        warn(name, message, 'The backend is limiting this address for now; the plugin backs off by itself. Run `opencode-multi-auth doctor` again later.'),
+      ];
     const network = error instanceof TokenRefreshError || (error instanceof UsageEndpointError && (error.kind === 'network' || error.kind === 'timeout'));
     return [
       fail(
@@ -46,7 +59,7 @@ export const checkUsageEndpoint: DoctorCheck = async (run) => {
         message,
         network
           ? `Check the network and OPENCODE_MULTI_AUTH_CODEX_BASE_URL / OPENCODE_MULTI_AUTH_AUTH_ISSUER (now ${context.config.codexBaseUrl} and ${context.config.authIssuer}).`
-          : 'Run `opencode-multi-auth refresh` to see each account\'s answer, then `opencode-multi-auth status`.',
+          : "Run `opencode-multi-auth refresh` to see each account's answer, then `opencode-multi-auth status`.",
       ),
     ];
   }
@@ -70,8 +83,10 @@ export const checkAccounts: DoctorCheck = async (run) => {
     );
   for (const account of attention) run.flaggedAccounts.add(account.alias);
   const usable = view.accounts.filter((account) => account.enabled && account.state !== 'relogin-required').length;
-  if (usable === 0) checks.push(fail('accounts', 'No enabled account can serve requests.', 'Run `opencode-multi-auth status` for each account\'s state and what to do.'));
-  else if (run.flaggedAccounts.size === 0) checks.push(ok('accounts', `${usable} of ${view.accounts.length} account${view.accounts.length === 1 ? '' : 's'} can serve; none needs attention.`));
+  if (usable === 0)
+    checks.push(fail('accounts', 'No enabled account can serve requests.', "Run `opencode-multi-auth status` for each account's state and what to do."));
+  else if (run.flaggedAccounts.size === 0)
+    checks.push(ok('accounts', `${usable} of ${view.accounts.length} account${view.accounts.length === 1 ? '' : 's'} can serve; none needs attention.`));
   // The last reason each account was passed over or failed, so a flaky account shows without a debug log.
   for (const account of view.accounts) {
     if (account.lastError === null || run.flaggedAccounts.has(account.alias)) continue;

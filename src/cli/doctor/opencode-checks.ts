@@ -85,7 +85,10 @@ async function askRegistry(run: DoctorRun, spec: Extract<PluginSpec, { kind: 'np
   const env = run.context.env;
   const registry = (env.npm_config_registry || env.NPM_CONFIG_REGISTRY || 'https://registry.npmjs.org').replace(/\/+$/, '');
   try {
-    const response = await run.context.fetch(`${registry}/${spec.name.replace('/', '%2f')}`, { signal: AbortSignal.timeout(8_000), headers: { accept: 'application/json' } });
+    const response = await run.context.fetch(`${registry}/${spec.name.replace('/', '%2f')}`, {
+      signal: AbortSignal.timeout(8_000),
+      headers: { accept: 'application/json' },
+    });
     if (response.status === 404) return { kind: 'no-package' };
     if (!response.ok) return { kind: 'unreachable', detail: `${registry} answered ${response.status}` };
     const body = (await response.json()) as { versions?: Record<string, unknown>; 'dist-tags'?: Record<string, string> };
@@ -107,33 +110,70 @@ async function checkNpmSpec(run: DoctorRun, spec: Extract<PluginSpec, { kind: 'n
   if (manifest) {
     const entry = path.join(installed, manifest.main ?? 'dist/index.js');
     const loads = await exportsThePlugin(entry);
-    if (!loads.ok) return fail(name, `"${spec.spec}" (${where}) is installed in ${installed}, but ${loads.problem}.`, `Delete ${path.dirname(path.dirname(installed))} so OpenCode installs it again.`);
+    if (!loads.ok)
+      return fail(
+        name,
+        `"${spec.spec}" (${where}) is installed in ${installed}, but ${loads.problem}.`,
+        `Delete ${path.dirname(path.dirname(installed))} so OpenCode installs it again.`,
+      );
     const mine = packageVersion();
     if (manifest.version && manifest.version !== mine)
-      return warn(name, `OpenCode runs ${PACKAGE_NAME} ${manifest.version} ("${spec.spec}", ${where}); this tool is ${mine}.`, 'Use one version: pin the same version in the config, or update this tool.');
+      return warn(
+        name,
+        `OpenCode runs ${PACKAGE_NAME} ${manifest.version} ("${spec.spec}", ${where}); this tool is ${mine}.`,
+        'Use one version: pin the same version in the config, or update this tool.',
+      );
     return ok(name, `"${spec.spec}" (${where}) is installed by OpenCode (${manifest.version ?? '?'}) and exports the plugin.`);
   }
-  if (run.offline) return warn(name, `"${spec.spec}" (${where}) is not installed yet; OpenCode installs it from npm on its next start (not checked: --offline).`, 'Run `opencode-multi-auth doctor` without --offline to check that it can be installed.');
+  if (run.offline)
+    return warn(
+      name,
+      `"${spec.spec}" (${where}) is not installed yet; OpenCode installs it from npm on its next start (not checked: --offline).`,
+      'Run `opencode-multi-auth doctor` without --offline to check that it can be installed.',
+    );
   const answer = await askRegistry(run, spec);
   switch (answer.kind) {
     case 'found':
       return ok(name, `"${spec.spec}" (${where}) is not installed yet; OpenCode installs it from npm on its next start.`);
     case 'no-package':
-      return fail(name, `"${spec.spec}" (${where}) is not on the npm registry, so OpenCode cannot install it: the plugin will not load.`, `Install from a clone or a packed tarball and load it by path; ${README_INSTALL}.`);
+      return fail(
+        name,
+        `"${spec.spec}" (${where}) is not on the npm registry, so OpenCode cannot install it: the plugin will not load.`,
+        `Install from a clone or a packed tarball and load it by path; ${README_INSTALL}.`,
+      );
     case 'no-version':
-      return fail(name, `"${spec.spec}" (${where}): version ${spec.version} does not exist on npm${answer.latest ? ` (latest: ${answer.latest})` : ''}, so OpenCode cannot install it.`, `Use "${spec.name}" or "${spec.name}@${answer.latest ?? '<version>'}" in ${where}.`);
+      return fail(
+        name,
+        `"${spec.spec}" (${where}): version ${spec.version} does not exist on npm${answer.latest ? ` (latest: ${answer.latest})` : ''}, so OpenCode cannot install it.`,
+        `Use "${spec.name}" or "${spec.name}@${answer.latest ?? '<version>'}" in ${where}.`,
+      );
     case 'unreachable':
-      return warn(name, `"${spec.spec}" (${where}) is not installed yet, and the npm registry could not be asked (${answer.detail}).`, 'OpenCode needs the registry to install it; check the network.');
+      return warn(
+        name,
+        `"${spec.spec}" (${where}) is not installed yet, and the npm registry could not be asked (${answer.detail}).`,
+        'OpenCode needs the registry to install it; check the network.',
+      );
   }
 }
 
 async function checkFileSpec(spec: Extract<PluginSpec, { kind: 'file' }>, where: string): Promise<Check> {
   const name = 'plugin';
   const stat = await fs.stat(spec.path).catch(() => undefined);
-  if (!stat) return fail(name, `"${spec.spec}" (${where}): ${spec.path} does not exist, so OpenCode cannot load the plugin.`, `Build it (\`npm ci && npm run build\` in the clone) or fix the path; ${README_INSTALL}.`);
-  if (!stat.isFile()) return fail(name, `"${spec.spec}" (${where}): ${spec.path} is not a file.`, `Point at the built entry, .../dist/index.js; ${README_INSTALL}.`);
+  if (!stat)
+    return fail(
+      name,
+      `"${spec.spec}" (${where}): ${spec.path} does not exist, so OpenCode cannot load the plugin.`,
+      `Build it (\`npm ci && npm run build\` in the clone) or fix the path; ${README_INSTALL}.`,
+    );
+  if (!stat.isFile())
+    return fail(name, `"${spec.spec}" (${where}): ${spec.path} is not a file.`, `Point at the built entry, .../dist/index.js; ${README_INSTALL}.`);
   const loads = await exportsThePlugin(spec.path);
-  if (!loads.ok) return fail(name, `"${spec.spec}" (${where}): ${spec.path} exists, but ${loads.problem}.`, `Point at the built entry, .../dist/index.js; ${README_INSTALL}.`);
+  if (!loads.ok)
+    return fail(
+      name,
+      `"${spec.spec}" (${where}): ${spec.path} exists, but ${loads.problem}.`,
+      `Point at the built entry, .../dist/index.js; ${README_INSTALL}.`,
+    );
   return ok(name, `"${spec.spec}" (${where}) exists and exports the plugin.`);
 }
 
@@ -151,7 +191,9 @@ export const checkOpenCodeConfig: DoctorCheck = async (run) => {
     try {
       config = parseJsonc(source.text);
     } catch (error) {
-      checks.push(fail('opencode config', `${source.label} is not valid JSON: ${(error as Error).message}.`, `Fix ${source.label}; OpenCode cannot read it either.`));
+      checks.push(
+        fail('opencode config', `${source.label} is not valid JSON: ${(error as Error).message}.`, `Fix ${source.label}; OpenCode cannot read it either.`),
+      );
       continue;
     }
     for (const text of pluginSpecs(config)) {
@@ -166,7 +208,9 @@ export const checkOpenCodeConfig: DoctorCheck = async (run) => {
     checks.push(
       fail(
         'opencode config',
-        found.length === 0 ? `No OpenCode config found (looked for ${looked.slice(0, 2).join(', ')} and ./opencode.json).` : `The plugin is not in the "plugin" list of ${found.join(', ')}.`,
+        found.length === 0
+          ? `No OpenCode config found (looked for ${looked.slice(0, 2).join(', ')} and ./opencode.json).`
+          : `The plugin is not in the "plugin" list of ${found.join(', ')}.`,
         `Add the plugin to the "plugin" list in ${openCodeConfigCandidates(run.context.env)[0]}; ${README_INSTALL}.`,
       ),
     );
@@ -175,7 +219,13 @@ export const checkOpenCodeConfig: DoctorCheck = async (run) => {
   for (const { spec, where } of ours) checks.push(spec.kind === 'npm' ? await checkNpmSpec(run, spec, where) : await checkFileSpec(spec, where));
   const loading = ours.filter((_entry, index) => checks[checks.length - ours.length + index]!.level !== 'fail');
   if (loading.length > 1)
-    checks.push(warn('plugin', `The plugin is configured ${loading.length} times (${loading.map((entry) => entry.where).join(', ')}); OpenCode would load it more than once.`, 'Keep one entry.'));
+    checks.push(
+      warn(
+        'plugin',
+        `The plugin is configured ${loading.length} times (${loading.map((entry) => entry.where).join(', ')}); OpenCode would load it more than once.`,
+        'Keep one entry.',
+      ),
+    );
   return checks;
 };
 
@@ -189,13 +239,31 @@ export const checkOpenCodeAuth: DoctorCheck = async ({ context }) => {
       case 'placeholder':
         return [ok(name, `${file.filePath} has the "openai" placeholder.`)];
       case 'missing':
-        return [fail(name, `${file.filePath} has no "openai" record, so OpenCode never calls the plugin.`, 'Run `opencode-multi-auth login` (or an import); it adds the placeholder.')];
+        return [
+          fail(
+            name,
+            `${file.filePath} has no "openai" record, so OpenCode never calls the plugin.`,
+            'Run `opencode-multi-auth login` (or an import); it adds the placeholder.',
+          ),
+        ];
       case 'oauth':
-        return [warn(name, `${file.filePath} holds OpenCode's own ChatGPT sign-in${record.email ? ` (${record.email})` : ''}; OpenCode and the plugin may both spend its refresh token.`, 'Run `opencode-multi-auth import opencode` to move it here.')];
+        return [
+          warn(
+            name,
+            `${file.filePath} holds OpenCode's own ChatGPT sign-in${record.email ? ` (${record.email})` : ''}; OpenCode and the plugin may both spend its refresh token.`,
+            'Run `opencode-multi-auth import opencode` to move it here.',
+          ),
+        ];
       case 'api-key':
         return [ok(name, `${file.filePath} has an OpenAI API key as its "openai" record; the plugin loads with it.`)];
       case 'other':
-        return [warn(name, `${file.filePath} has an "openai" record of type "${record.type}".`, 'If the plugin does not load, run `opencode auth logout`, then `opencode-multi-auth login`.')];
+        return [
+          warn(
+            name,
+            `${file.filePath} has an "openai" record of type "${record.type}".`,
+            'If the plugin does not load, run `opencode auth logout`, then `opencode-multi-auth login`.',
+          ),
+        ];
     }
   } catch (error) {
     return [fail(name, (error as Error).message, 'Fix or move the file, then run `opencode-multi-auth login`.')];
@@ -246,7 +314,14 @@ const MIN_OPENCODE = [1, 18] as const;
 export const checkVersions: DoctorCheck = async ({ context }) => {
   const mine = `${PACKAGE_NAME} ${packageVersion()}`;
   const version = await openCodeVersion(context.env);
-  if (!version) return [warn('versions', `${mine}; OpenCode: \`opencode --version\` did not answer (not on the PATH?).`, `Install OpenCode ${MIN_OPENCODE.join('.')} or later, or put it on the PATH.`)];
+  if (!version)
+    return [
+      warn(
+        'versions',
+        `${mine}; OpenCode: \`opencode --version\` did not answer (not on the PATH?).`,
+        `Install OpenCode ${MIN_OPENCODE.join('.')} or later, or put it on the PATH.`,
+      ),
+    ];
   const [major = 0, minor = 0] = version.split('.').map(Number);
   if (major < MIN_OPENCODE[0] || (major === MIN_OPENCODE[0] && minor < MIN_OPENCODE[1]))
     return [fail('versions', `${mine}; OpenCode ${version} is older than ${MIN_OPENCODE.join('.')}.`, 'Update OpenCode (`opencode upgrade`).')];

@@ -21,7 +21,8 @@ export function projectConfigCandidates(env: NodeJS.ProcessEnv, cwd: string, isG
   const files: string[] = [];
   let dir = path.resolve(cwd);
   for (;;) {
-    for (const name of ['opencode.json', 'opencode.jsonc', path.join('.opencode', 'opencode.json'), path.join('.opencode', 'opencode.jsonc')]) files.push(path.join(dir, name));
+    for (const name of ['opencode.json', 'opencode.jsonc', path.join('.opencode', 'opencode.json'), path.join('.opencode', 'opencode.jsonc')])
+      files.push(path.join(dir, name));
     const parent = path.dirname(dir);
     if (isGitRoot(dir) || parent === dir) return files;
     dir = parent;
@@ -77,7 +78,9 @@ export function classifySpec(spec: string, base: string): PluginSpec {
     return { kind: 'file', spec, path: spec.startsWith('~/') ? path.join(os.homedir(), spec.slice(2)) : path.resolve(base, spec) };
   }
   const at = spec.indexOf('@', spec.startsWith('@') ? 1 : 0);
-  return at < 0 ? { kind: 'npm', spec, name: spec, version: 'latest' } : { kind: 'npm', spec, name: spec.slice(0, at), version: spec.slice(at + 1) || 'latest' };
+  return at < 0
+    ? { kind: 'npm', spec, name: spec, version: 'latest' }
+    : { kind: 'npm', spec, name: spec.slice(0, at), version: spec.slice(at + 1) || 'latest' };
 }
 
 /**

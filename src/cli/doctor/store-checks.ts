@@ -33,7 +33,13 @@ export const checkStorePermissions: DoctorCheck = async (run) => {
   const name = 'store permissions';
   const failed = store.permissionFixes.filter((fix) => fix.error);
   if (failed.length > 0)
-    return [fail(name, `${failed.map(describePermissionFix).join('; ')}: other users may read the tokens.`, `Run \`${failed.map((fix) => `chmod ${fix.to.toString(8)} ${fix.path}`).join(' && ')}\`.`)];
+    return [
+      fail(
+        name,
+        `${failed.map(describePermissionFix).join('; ')}: other users may read the tokens.`,
+        `Run \`${failed.map((fix) => `chmod ${fix.to.toString(8)} ${fix.path}`).join(' && ')}\`.`,
+      ),
+    ];
   if (store.permissionFixes.length > 0)
     return [
       warn(

@@ -17,8 +17,7 @@ export function shouldUseColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean 
   return isTTY;
 }
 
-const style = (enabled: boolean, open: number, close: number) => (text: string) =>
-  enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+const style = (enabled: boolean, open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
 
 export function createPalette(enabled: boolean): Palette {
   return {

@@ -25,9 +25,7 @@ export interface TableOptions {
 export function renderTable(columns: Column[], rows: string[][], options: TableOptions = {}): string[] {
   const maxWidth = options.maxWidth ?? 80;
   const gap = options.gap ?? '  ';
-  const widths = columns.map((column, index) =>
-    Math.max(visibleWidth(column.header), ...rows.map((row) => visibleWidth(row[index] ?? ''))),
-  );
+  const widths = columns.map((column, index) => Math.max(visibleWidth(column.header), ...rows.map((row) => visibleWidth(row[index] ?? ''))));
   const total = () => widths.reduce((sum, width) => sum + width, 0) + gap.length * (columns.length - 1);
   while (total() > maxWidth) {
     let widest = -1;
@@ -43,11 +41,7 @@ export function renderTable(columns: Column[], rows: string[][], options: TableO
     const text = visibleWidth(cell) > width ? truncate(stripAnsi(cell), width) : cell;
     return columns[index]!.align === 'right' ? padStart(text, width) : padEnd(text, width);
   };
-  const line = (cells: string[]) =>
-    cells
-      .map(fit)
-      .join(gap)
-      .replace(/\s+$/, '');
+  const line = (cells: string[]) => cells.map(fit).join(gap).replace(/\s+$/, '');
   const header = line(columns.map((column) => column.header));
   return [options.styleHeader ? options.styleHeader(header) : header, ...rows.map(line)];
 }

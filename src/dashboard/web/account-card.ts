@@ -36,7 +36,11 @@ function windowRow(clock: PageClock, label: string, name: string, window: Window
   const fill = el('div', { class: 'bar-fill', 'data-level': levelOf(window) });
   fill.style.width = `${window ? window.usedPercent : 0}%`;
   const percent = window ? Math.round(window.usedPercent) : 0;
-  const bar = el('div', { class: 'bar', role: 'meter', 'aria-label': `${label} usage`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': percent, 'data-window': name }, [fill]);
+  const bar = el(
+    'div',
+    { class: 'bar', role: 'meter', 'aria-label': `${label} usage`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': percent, 'data-window': name },
+    [fill],
+  );
   const line = el('div', { class: 'window-text' });
   if (!window) {
     line.textContent = 'not observed yet';
@@ -61,9 +65,17 @@ function usageRows(clock: PageClock, account: AccountView): HTMLElement {
 
 function lastErrorLine(clock: PageClock, error: NonNullable<AccountView['lastError']>): HTMLElement {
   const resolved = error.resolvedBy;
-  const line = el('p', { class: 'last-error', 'data-resolved': resolved !== null }, [text(resolved ? 'Resolved: ' : 'Last error '), timeSpan(clock, error.at), text(`: ${error.message}`)]);
+  const line = el('p', { class: 'last-error', 'data-resolved': resolved !== null }, [
+    text(resolved ? 'Resolved: ' : 'Last error '),
+    timeSpan(clock, error.at),
+    text(`: ${error.message}`),
+  ]);
   if (resolved) {
-    line.append(text(` (since then ${resolved.what === 'request' ? 'a request succeeded' : 'a usage refresh succeeded'} `), timeSpan(clock, resolved.at), text(')'));
+    line.append(
+      text(` (since then ${resolved.what === 'request' ? 'a request succeeded' : 'a usage refresh succeeded'} `),
+      timeSpan(clock, resolved.at),
+      text(')'),
+    );
   }
   return line;
 }
@@ -71,14 +83,24 @@ function lastErrorLine(clock: PageClock, error: NonNullable<AccountView['lastErr
 function refreshLine(refresh: NonNullable<AccountView['refresh']>): HTMLElement {
   const busy = refresh.state === 'queued' || refresh.state === 'running';
   const words =
-    refresh.state === 'queued' ? 'refresh queued' : refresh.state === 'running' ? 'refreshing…' : refresh.state === 'done' ? 'refreshed' : `refresh ${refresh.state}${refresh.reason ? `: ${refresh.reason}` : ''}`;
-  return el('div', { class: 'refresh-state', 'data-state': refresh.state }, [busy ? el('progress', { max: 1, value: refresh.state === 'running' ? 0.5 : 0 }) : null, el('span', { text: words })]);
+    refresh.state === 'queued'
+      ? 'refresh queued'
+      : refresh.state === 'running'
+        ? 'refreshing…'
+        : refresh.state === 'done'
+          ? 'refreshed'
+          : `refresh ${refresh.state}${refresh.reason ? `: ${refresh.reason}` : ''}`;
+  return el('div', { class: 'refresh-state', 'data-state': refresh.state }, [
+    busy ? el('progress', { max: 1, value: refresh.state === 'running' ? 0.5 : 0 }) : null,
+    el('span', { text: words }),
+  ]);
 }
 
 function servingLine(serving: CardServing): HTMLElement | null {
   const parts: string[] = [];
   if (serving.nextForNewSessions) parts.push('next for new sessions');
-  if (serving.sessions > 0) parts.push(`serving ${serving.sessions} session${serving.sessions === 1 ? '' : 's'}${serving.liveSessions > 0 ? ` (${serving.liveSessions} live)` : ''}`);
+  if (serving.sessions > 0)
+    parts.push(`serving ${serving.sessions} session${serving.sessions === 1 ? '' : 's'}${serving.liveSessions > 0 ? ` (${serving.liveSessions} live)` : ''}`);
   return parts.length > 0 ? el('p', { class: 'serving-line', text: parts.join(' · ') }) : null;
 }
 
@@ -87,9 +109,21 @@ function infoOf(clock: PageClock, account: AccountView, serving: CardServing): H
     el('span', { class: 'alias', text: account.alias }),
     account.email ? el('span', { class: 'email', text: account.email }) : null,
     account.plan ? el('span', { class: 'plan', text: account.plan }) : null,
-    el('span', { class: 'state', 'data-tone': account.state.tone, 'data-kind': account.state.kind, text: account.state.label + (account.pinned ? ', pinned' : '') }),
+    el('span', {
+      class: 'state',
+      'data-tone': account.state.tone,
+      'data-kind': account.state.kind,
+      text: account.state.label + (account.pinned ? ', pinned' : ''),
+    }),
   ]);
-  const reasons: Child = account.state.reasons.length > 0 ? el('ul', { class: 'reasons' }, account.state.reasons.map((reason) => el('li', { text: reason }))) : null;
+  const reasons: Child =
+    account.state.reasons.length > 0
+      ? el(
+          'ul',
+          { class: 'reasons' },
+          account.state.reasons.map((reason) => el('li', { text: reason })),
+        )
+      : null;
   const stats = el('div', { class: 'stats' }, [
     el('span', { class: 'requests-today', text: `${account.requestsToday} request${account.requestsToday === 1 ? '' : 's'} today` }),
     text(` · ${account.requestsTotal} in all`),
@@ -113,7 +147,14 @@ export class AccountCard {
   #info: HTMLElement | null = null;
   #drawn = '';
   readonly #context: CardContext;
-  readonly #controls: { refresh: HTMLButtonElement; toggle: HTMLButtonElement; signInAgain: HTMLButtonElement; pinFor: HTMLSelectElement; pin: HTMLButtonElement; unpin: HTMLButtonElement };
+  readonly #controls: {
+    refresh: HTMLButtonElement;
+    toggle: HTMLButtonElement;
+    signInAgain: HTMLButtonElement;
+    pinFor: HTMLSelectElement;
+    pin: HTMLButtonElement;
+    unpin: HTMLButtonElement;
+  };
   readonly #actions: HTMLElement;
 
   constructor(account: AccountView, context: CardContext) {
@@ -128,7 +169,11 @@ export class AccountCard {
     toggle.addEventListener('click', () => void api.act(accountPath(current().id, current().enabled ? 'disable' : 'enable')));
     const signInAgain = el('button', { type: 'button', class: 'primary', 'data-action': 'sign-in-again', text: 'Sign in again' });
     signInAgain.addEventListener('click', () => context.signIn(current().alias));
-    const pinFor = el('select', { 'aria-label': 'Pin for', 'data-field': 'pin-for' }, PIN_CHOICES.map(([value, label]) => el('option', { value, text: label })));
+    const pinFor = el(
+      'select',
+      { 'aria-label': 'Pin for', 'data-field': 'pin-for' },
+      PIN_CHOICES.map(([value, label]) => el('option', { value, text: label })),
+    );
     const pin = el('button', { type: 'button', 'data-action': 'pin', text: 'Pin' });
     pin.addEventListener('click', () => void api.act(accountPath(current().id, 'pin'), pinFor.value ? { for: pinFor.value } : {}));
     const unpin = el('button', { type: 'button', 'data-action': 'unpin', text: 'Unpin' });

@@ -16,21 +16,31 @@ function shortSessionId(sessionId: string): string {
 
 function sessionRow(clock: PageClock, session: SessionView): HTMLElement {
   const next = session.next;
-  return el('li', { class: 'session', 'data-session-id': session.sessionId, 'data-account-id': session.accountId, 'data-live': String(session.live), 'data-moves': String(next.moves) }, [
-    el('div', { class: 'session-head' }, [
-      el('code', { class: 'session-id', title: session.sessionId, text: shortSessionId(session.sessionId) }),
-      text(' on '),
-      el('strong', { class: 'session-account', text: session.alias ?? '(removed account)' }),
-      session.live ? el('span', { class: 'live', text: 'live' }) : null,
-      el('span', { class: 'meta' }, [text(' last request '), timeSpan(clock, session.lastServedAt)]),
-    ]),
-    el('div', { class: 'session-next' }, [
-      text('next request: '),
-      el('strong', { class: 'session-next-account', text: next.alias ?? 'no account' }),
-      text(next.moves && next.accountId !== null ? ' (moves) — ' : ' — '),
-      el('span', { class: 'why', text: next.why }),
-    ]),
-  ]);
+  return el(
+    'li',
+    {
+      class: 'session',
+      'data-session-id': session.sessionId,
+      'data-account-id': session.accountId,
+      'data-live': String(session.live),
+      'data-moves': String(next.moves),
+    },
+    [
+      el('div', { class: 'session-head' }, [
+        el('code', { class: 'session-id', title: session.sessionId, text: shortSessionId(session.sessionId) }),
+        text(' on '),
+        el('strong', { class: 'session-account', text: session.alias ?? '(removed account)' }),
+        session.live ? el('span', { class: 'live', text: 'live' }) : null,
+        el('span', { class: 'meta' }, [text(' last request '), timeSpan(clock, session.lastServedAt)]),
+      ]),
+      el('div', { class: 'session-next' }, [
+        text('next request: '),
+        el('strong', { class: 'session-next-account', text: next.alias ?? 'no account' }),
+        text(next.moves && next.accountId !== null ? ' (moves) — ' : ' — '),
+        el('span', { class: 'why', text: next.why }),
+      ]),
+    ],
+  );
 }
 
 /** The "Who serves now" panel: the account a new session gets, with the rotator's reason, and each recent session. */
@@ -44,7 +54,15 @@ export function renderServing(box: HTMLElement, clock: PageClock, serving: Servi
   ]);
   const sessions =
     serving.sessions.length > 0
-      ? el('ul', { class: 'sessions' }, serving.sessions.map((session) => sessionRow(clock, session)))
+      ? el(
+          'ul',
+          { class: 'sessions' },
+          serving.sessions.map((session) => sessionRow(clock, session)),
+        )
       : el('p', { class: 'empty', text: hasAccounts ? 'No session in the last 24 hours.' : 'No accounts yet.' });
-  box.replaceChildren(nextLine, sessions, el('p', { class: 'hint', text: `Strategy ${STRATEGY_WORDS[serving.strategy]}. Decided by the plugin's own rotator, for any model.` }));
+  box.replaceChildren(
+    nextLine,
+    sessions,
+    el('p', { class: 'hint', text: `Strategy ${STRATEGY_WORDS[serving.strategy]}. Decided by the plugin's own rotator, for any model.` }),
+  );
 }
