@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { OPENCODE_BIN, type IsolatedHome } from './opencode.js';
 
 /** One event of OpenCode's `/event` stream. */
@@ -14,12 +15,27 @@ export interface OpencodeServer {
   close(): Promise<void>;
 }
 
+/** A port free on 127.0.0.1 right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 /**
  * Starts the real `opencode serve` (headless: no TUI, the same HTTP server the TUI talks to) in
- * `home`, on a port of its choosing, and resolves once it says where it listens.
+ * `home`, and resolves once it says where it listens. Each server gets its own free port: with
+ * `--port 0` opencode tries 4096 first, so two servers in a row share an origin, and fetch's
+ * keep-alive pool then hands the second a socket of the first (ECONNRESET).
  */
-export function startOpencodeServer(home: IsolatedHome, timeoutMs = 60_000, extraArgs: string[] = []): Promise<OpencodeServer> {
-  const child: ChildProcess = spawn(OPENCODE_BIN, ['serve', '--port', '0', '--hostname', '127.0.0.1', ...extraArgs], {
+export async function startOpencodeServer(home: IsolatedHome, timeoutMs = 60_000, extraArgs: string[] = []): Promise<OpencodeServer> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(OPENCODE_BIN, ['serve', '--port', String(port), '--hostname', '127.0.0.1', ...extraArgs], {
     env: home.env,
     cwd: home.root,
     stdio: ['ignore', 'pipe', 'pipe'],
