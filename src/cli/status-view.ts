@@ -3,6 +3,7 @@ import type { Account, StoreData, WindowSnapshot } from '../store/schema.js';
 import { readAccountRouting } from '../store/jwt-claims.js';
 import type { AccountJson, FamilyJson, StatusJson } from './json-schemas.js';
 import { accountState, attentionAdvice } from './render/account-state.js';
+import { accountFamilies } from '../usage/limit-families.js';
 
 function windowJson(snapshot: WindowSnapshot | undefined, now: number): AccountJson['usage']['fiveHour'] {
   if (!snapshot) return null;
@@ -18,10 +19,7 @@ function windowJson(snapshot: WindowSnapshot | undefined, now: number): AccountJ
 
 /** The account's limit families, by id: usage windows and a 429 cooldown still running. */
 function familiesJson(account: Account, now: number): FamilyJson[] {
-  const ids = new Set([...Object.keys(account.usage.additional ?? {}), ...Object.keys(account.health.familyCooldowns ?? {})]);
-  return [...ids].sort().map((id) => {
-    const family = account.usage.additional?.[id];
-    const cooldown = account.health.familyCooldowns?.[id];
+  return accountFamilies(account).map(({ id, usage: family, cooldown }) => {
     return {
       id,
       limitName: family?.limitName ?? null,

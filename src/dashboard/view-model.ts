@@ -8,6 +8,7 @@ import { isSnapshotStale } from '../usage/staleness.js';
 import { readAccountRouting } from '../store/jwt-claims.js';
 import { servingView, type ServingView } from './serving-view.js';
 import { HISTORY_SPAN_MS, type HistoryPoint } from './usage-history.js';
+import { accountFamilies } from '../usage/limit-families.js';
 
 /*
  * What the page shows, as a pure function of the store. Every field is picked by name: an account's
@@ -148,10 +149,7 @@ export function windowView(snapshot: WindowSnapshot | undefined, now: number, st
 }
 
 function familyViews(account: Account, now: number, staleAfterMs: number): FamilyView[] {
-  const ids = new Set([...Object.keys(account.usage.additional ?? {}), ...Object.keys(account.health.familyCooldowns ?? {})]);
-  return [...ids].sort().map((id) => {
-    const family = account.usage.additional?.[id];
-    const cooldown = account.health.familyCooldowns?.[id];
+  return accountFamilies(account).map(({ id, usage: family, cooldown }) => {
     return {
       id,
       label: family?.limitName ?? id,

@@ -1,4 +1,4 @@
-import type { StoreData } from '../store/schema.js';
+import type { Account, StoreData } from '../store/schema.js';
 
 /*
  * Limit families (PROTOCOL.md §8): limits of their own over some models, e.g. `codex_bengalfox`
@@ -80,4 +80,17 @@ export function familyOfModel(data: StoreData, model: string | undefined): Model
 /** How a family is named to a person: its display name, else its id. */
 export function familyLabel(family: ModelFamily): string {
   return family.limitName ?? family.id;
+}
+
+/** One of an account's limit families as the store holds it: its usage windows and its 429 cooldown, if any. */
+export interface AccountFamily {
+  id: string;
+  usage: NonNullable<Account['usage']['additional']>[string] | undefined;
+  cooldown: NonNullable<Account['health']['familyCooldowns']>[string] | undefined;
+}
+
+/** Every family the account has usage or a cooldown for, sorted by id (what status and the dashboard list). */
+export function accountFamilies(account: Account): AccountFamily[] {
+  const ids = new Set([...Object.keys(account.usage.additional ?? {}), ...Object.keys(account.health.familyCooldowns ?? {})]);
+  return [...ids].sort().map((id) => ({ id, usage: account.usage.additional?.[id], cooldown: account.health.familyCooldowns?.[id] }));
 }
