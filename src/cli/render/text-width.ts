@@ -1,4 +1,4 @@
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- terminal colour codes begin with ESC (0x1b)
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 export function stripAnsi(text: string): string {
