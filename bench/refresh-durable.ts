@@ -13,11 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AccountStore } from '../src/store/account-store.js';
-import { upsertAccount } from '../src/store/mutations.js';
-import { accountFromGrant } from '../src/tokens/tokens-from-grant.js';
 import { startSimulator } from '../test/sim/index.js';
 import { bundleScript } from '../test/support/bundle-script.js';
+import { signInSimAccounts } from '../test/support/seed-store.js';
 import { quantile, round, type BenchResult } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -72,20 +70,7 @@ async function measure(root: string, rounds: number, loaders: number): Promise<W
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'omac-bench-refresh-'));
   const children: ChildProcess[] = [];
   try {
-    const seed = new AccountStore({ dir });
-    await seed.update((data) => {
-      for (const accountId of ['a1', 'a2', 'a3']) {
-        const grant = sim.issueTokens(accountId);
-        upsertAccount(
-          data,
-          accountFromGrant(
-            { accessToken: grant.access_token, refreshToken: grant.refresh_token, idToken: grant.id_token, expiresIn: grant.expires_in },
-            { origin: 'browser', now: Date.now(), alias: accountId },
-          ),
-        );
-      }
-    });
-    await seed.close();
+    await signInSimAccounts(dir, sim, ['a1', 'a2', 'a3']);
     const answers: number[] = [];
     sim.onRefreshAnswer((answer) => {
       if (answer.status === 200) answers.push(answer.lastByteAt);

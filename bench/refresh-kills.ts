@@ -13,12 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AccountStore } from '../src/store/account-store.js';
-import { upsertAccount } from '../src/store/mutations.js';
 import { readStoreFile } from '../src/store/store-file.js';
-import { accountFromGrant } from '../src/tokens/tokens-from-grant.js';
 import { startSimulator } from '../test/sim/index.js';
 import { bundleScript } from '../test/support/bundle-script.js';
+import { signInSimAccounts } from '../test/support/seed-store.js';
 
 const { values } = parseArgs({ options: { root: { type: 'string' } } });
 const root = values.root ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,16 +26,7 @@ const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'omac-kills-')), 'st
 const worker = bundleScript(path.join(root, 'test/store/workers/refresher.ts'));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function signIn(accountId: string) {
-  const store = new AccountStore({ dir });
-  const grant = sim.issueTokens(accountId);
-  const account = accountFromGrant(
-    { accessToken: grant.access_token, refreshToken: grant.refresh_token, idToken: grant.id_token, expiresIn: grant.expires_in },
-    { origin: 'browser', now: Date.now(), alias: accountId },
-  );
-  await store.update((data) => upsertAccount(data, account));
-  await store.close();
-}
+const signIn = (accountId: string) => signInSimAccounts(dir, sim, [accountId]);
 
 const marks = new Map<string, number>();
 async function review() {

@@ -2,7 +2,7 @@ import { AccountStore } from '../../src/store/account-store.js';
 import { upsertAccount } from '../../src/store/mutations.js';
 import type { Account } from '../../src/store/schema.js';
 import { accountFromGrant } from '../../src/tokens/tokens-from-grant.js';
-import type { SimTokens } from '../sim/index.js';
+import type { Simulator, SimTokens } from '../sim/index.js';
 
 /** An account built from tokens the simulator minted, as a sign-in would store it. */
 export function accountFromSimTokens(tokens: SimTokens, alias: string, now: number, edit?: (account: Account) => void): Account {
@@ -22,4 +22,17 @@ export async function seedStore(dir: string, accounts: Account[]): Promise<void>
     for (const account of accounts) upsertAccount(data, account);
   });
   await store.close();
+}
+
+/** Signs accounts in at the simulator (each a new token family) and stores them, as `opencode-multi-auth login` does. */
+export async function signInSimAccounts(dir: string, sim: Pick<Simulator, 'issueTokens'>, accountIds: readonly string[]): Promise<void> {
+  const now = Date.now();
+  await seedStore(
+    dir,
+    accountIds.map((accountId) =>
+      accountFromSimTokens(sim.issueTokens(accountId), accountId, now, (account) => {
+        account.origin = 'browser';
+      }),
+    ),
+  );
 }

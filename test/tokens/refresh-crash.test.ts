@@ -3,15 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/store/account-store.js';
-import { findAccount, upsertAccount } from '../../src/store/mutations.js';
+import { findAccount } from '../../src/store/mutations.js';
 import { readStoreFile } from '../../src/store/store-file.js';
 import { ReloginRequiredError } from '../../src/tokens/errors.js';
 import { isInterruptedReason, readJournal } from '../../src/tokens/refresh-journal.js';
 import { TokenKeeper } from '../../src/tokens/token-keeper.js';
-import { accountFromGrant } from '../../src/tokens/tokens-from-grant.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { removeDir, tempDir } from '../store/factories.js';
 import { spawnWorker, waitForExit, waitForOutput } from '../store/spawn-worker.js';
+import { signInSimAccounts } from '../support/seed-store.js';
 
 const ACCOUNTS = ['acc1', 'acc2', 'acc3'];
 /**
@@ -37,16 +37,7 @@ afterAll(async () => {
 });
 
 /** Signs the account in again at the simulator (a new token family), as `opencode-multi-auth login` does. */
-async function signIn(accountId: string): Promise<void> {
-  const store = new AccountStore({ dir });
-  const grant = sim.issueTokens(accountId);
-  const account = accountFromGrant(
-    { accessToken: grant.access_token, refreshToken: grant.refresh_token, idToken: grant.id_token, expiresIn: grant.expires_in },
-    { origin: 'browser', now: Date.now(), alias: accountId },
-  );
-  await store.update((data) => upsertAccount(data, account));
-  await store.close();
-}
+const signIn = (accountId: string) => signInSimAccounts(dir, sim, [accountId]);
 
 async function readStore() {
   const read = await readStoreFile(path.join(dir, 'accounts.json'), Date.now());
